@@ -1,0 +1,305 @@
+"""Everything that changes a ticket. Each action is one transaction that writes every row
+its event needs: the ticket, the message, attachments, event lines, notification rows."""
+
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import Notification
+from notifications.outbox import queue
+
+from .models import Attachment, Message, Ticket, TicketEvent
+from .uploads import make_thumbnail
+
+# After this many taken numbers in a row, a longer number is drawn: the 6-digit space only
+# holds 900,000 tickets.
+NUMBER_TRIES_PER_LENGTH = 8
+
+
+def _new_ticket_number():
+    digits = settings.TICKET_NUMBER_DIGITS
+    while True:
+        for _attempt in range(NUMBER_TRIES_PER_LENGTH):
+            low = 10 ** (digits - 1)
+            candidate = str(low + secrets.randbelow(9 * low))
+            if not Ticket.objects.filter(number=candidate).exists():
+                return candidate
+        digits += 1
+
+
+def _save_attachments(message, checked_files, stored):
+    """Store each checked file under a random name; `stored` collects what was written so
+    that the caller can remove it if the transaction fails."""
+    for checked in checked_files:
+        attachment = Attachment(
+            message=message,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+        checked.upload.seek(0)
+        attachment.file.save(checked.name, checked.upload, save=False)
+        stored.append(attachment.file)
+        if attachment.is_image:
+            thumb = make_thumbnail(checked.upload)
+            if thumb:
+                attachment.thumbnail.save("thumb.png", ContentFile(thumb), save=False)
+                stored.append(attachment.thumbnail)
+        attachment.save()
+
+
+def _discard(stored):
+    for field_file in stored:
+        try:
+            field_file.storage.delete(field_file.name)
+        except OSError:
+            pass
+
+
+def _record(ticket, actor, field, old, new):
+    if old != new:
+        TicketEvent.objects.create(
+            ticket=ticket, actor=actor, field=field, old_value=old or "", new_value=new or ""
+        )
+
+
+def _department_staff(ticket):
+    return list(ticket.department.staff.filter(is_active=True))
+
+
+def open_ticket(
+    *,
+    customer,
+    department,
+    subject,
+    body,
+    priority=Ticket.Priority.MEDIUM,
+    service=None,
+    files=(),
+    submission_token=None,
+):
+    """Open a ticket for `customer` with its first message and attachments.
+
+    `files` are CheckedFile objects (see tickets.uploads). The same `submission_token` twice
+    (a double click) returns the ticket the first submit created instead of a second one.
+    """
+    if service is not None and service.owner_id != customer.pk:
+        raise ValueError("The related service must belong to the customer.")
+    if submission_token:
+        existing = customer.tickets.filter(submission_token=submission_token).first()
+        if existing:
+            return existing
+
+    stored = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            ticket = Ticket.objects.create(
+                number=_new_ticket_number(),
+                customer=customer,
+                department=department,
+                service=service,
+                subject=subject,
+                priority=priority,
+                status=Ticket.Status.OPEN,
+                last_reply_at=now,
+                last_reply_by=customer,
+                waiting_since=now,
+                submission_token=submission_token,
+            )
+            message = Message.objects.create(ticket=ticket, author=customer, body=body)
+            _save_attachments(message, files, stored)
+            queue(
+                Notification.Event.TICKET_OPENED,
+                recipients=[customer],
+                ticket=ticket,
+                message=message,
+            )
+            queue(
+                Notification.Event.STAFF_NEW_TICKET,
+                recipients=_department_staff(ticket),
+                ticket=ticket,
+                message=message,
+            )
+    except IntegrityError:
+        _discard(stored)
+        # Two submits of one form raced; the first one won.
+        if submission_token:
+            existing = customer.tickets.filter(submission_token=submission_token).first()
+            if existing:
+                return existing
+        raise
+    except BaseException:
+        _discard(stored)
+        raise
+    return ticket
+
+
+def add_reply(
+    *,
+    ticket,
+    author,
+    body,
+    files=(),
+    internal=False,
+    new_status=None,
+    submission_token=None,
+):
+    """Add a post to the thread: a customer's reply, a staff reply or a staff internal note.
+
+    A customer reply sets "Customer-Reply" (reopening a closed ticket) and tells the
+    assignee, or the department's staff. A staff reply sets "Answered" unless `new_status`
+    says otherwise, and emails the customer. An internal note changes nothing the customer
+    sees and is never emailed to them.
+    """
+    is_staff_reply = author.pk != ticket.customer_id
+    if internal and not is_staff_reply:
+        raise ValueError("Only staff write internal notes.")
+    if submission_token:
+        existing = ticket.messages.filter(submission_token=submission_token).first()
+        if existing:
+            return existing
+
+    stored = []
+    try:
+        with transaction.atomic():
+            # Lock the ticket: concurrent replies are serialised, none is lost.
+            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            message = Message.objects.create(
+                ticket=locked,
+                author=author,
+                body=body,
+                is_staff_reply=is_staff_reply,
+                is_internal=internal,
+                submission_token=submission_token,
+            )
+            _save_attachments(message, files, stored)
+            now = message.created_at
+            update = ["updated_at"]
+            old_status = locked.status
+            if internal:
+                if new_status and new_status != old_status:
+                    locked.status = new_status
+                    update.append("status")
+            elif is_staff_reply:
+                locked.status = new_status or Ticket.Status.ANSWERED
+                locked.last_reply_at = now
+                locked.last_reply_by = author
+                locked.waiting_since = None
+                update += ["status", "last_reply_at", "last_reply_by", "waiting_since"]
+                queue(
+                    Notification.Event.STAFF_REPLY,
+                    recipients=[locked.customer],
+                    ticket=locked,
+                    message=message,
+                )
+            else:
+                locked.status = Ticket.Status.CUSTOMER_REPLY
+                locked.last_reply_at = now
+                locked.last_reply_by = author
+                if locked.waiting_since is None:
+                    locked.waiting_since = now
+                update += ["status", "last_reply_at", "last_reply_by", "waiting_since"]
+                recipients = [locked.assignee] if locked.assignee else _department_staff(locked)
+                queue(
+                    Notification.Event.CUSTOMER_REPLY,
+                    recipients=recipients,
+                    ticket=locked,
+                    message=message,
+                )
+            if locked.status != Ticket.Status.CLOSED and locked.closed_at:
+                locked.closed_at = None
+                update.append("closed_at")
+            elif locked.status == Ticket.Status.CLOSED and not locked.closed_at:
+                locked.closed_at = now
+                update.append("closed_at")
+            _record(locked, author, TicketEvent.Field.STATUS, old_status, locked.status)
+            locked.save(update_fields=update)
+    except IntegrityError:
+        _discard(stored)
+        if submission_token:
+            existing = ticket.messages.filter(submission_token=submission_token).first()
+            if existing:
+                return existing
+        raise
+    except BaseException:
+        _discard(stored)
+        raise
+    ticket.refresh_from_db()
+    return message
+
+
+def close_ticket(*, ticket, by, notify_customer=False):
+    """Close a ticket. The customer can reopen it by replying."""
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status == Ticket.Status.CLOSED:
+            return locked
+        old_status = locked.status
+        locked.status = Ticket.Status.CLOSED
+        locked.closed_at = timezone.now()
+        locked.waiting_since = None
+        locked.save(update_fields=["status", "closed_at", "waiting_since", "updated_at"])
+        _record(locked, by, TicketEvent.Field.STATUS, old_status, locked.status)
+        if notify_customer:
+            queue(Notification.Event.TICKET_CLOSED, recipients=[locked.customer], ticket=locked)
+    ticket.refresh_from_db()
+    return locked
+
+
+def update_ticket(*, ticket, by, **changes):
+    """Change a ticket's department, status, priority, assignee or related service.
+
+    Every change of department, status, priority or assignee is recorded as an event line;
+    moving the ticket to another department tells that department's staff.
+    """
+    allowed = {"department", "status", "priority", "assignee", "service"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"update_ticket() got unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = (
+            Ticket.objects.select_for_update()
+            .select_related("department", "assignee")
+            .get(pk=ticket.pk)
+        )
+        update = ["updated_at"]
+        labels = {
+            "department": lambda value: value.name if value else "",
+            "assignee": lambda value: value.email if value else "",
+        }
+        moved = False
+        for name, value in changes.items():
+            old = getattr(locked, name)
+            if old == value:
+                continue
+            setattr(locked, name, value)
+            update.append(name)
+            if name in TicketEvent.Field.values:
+                label = labels.get(name, lambda v: v or "")
+                _record(locked, by, name, label(old), label(value))
+            if name == "department":
+                moved = True
+            if name == "status":
+                if value == Ticket.Status.CLOSED:
+                    locked.closed_at = timezone.now()
+                    locked.waiting_since = None
+                    update += ["closed_at", "waiting_since"]
+                elif locked.closed_at:
+                    locked.closed_at = None
+                    update.append("closed_at")
+        if "service" in changes and changes["service"] is not None:
+            if changes["service"].owner_id != locked.customer_id:
+                raise ValueError("The related service must belong to the customer.")
+        locked.save(update_fields=update)
+        if moved:
+            queue(
+                Notification.Event.TICKET_MOVED,
+                recipients=[u for u in _department_staff(locked) if u.pk != by.pk],
+                ticket=locked,
+            )
+    ticket.refresh_from_db()
+    return locked

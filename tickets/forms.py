@@ -1,0 +1,153 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Ticket
+from .uploads import ALLOWED_TYPES, check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one field; each is checked by content (tickets.uploads)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ",".join(sorted(ALLOWED_TYPES)))
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        max_files = settings.TICKET_ATTACHMENT_MAX_FILES
+        if len(uploads) > max_files:
+            raise ValidationError(
+                ngettext(
+                    "You can attach at most %(count)d file.",
+                    "You can attach at most %(count)d files.",
+                    max_files,
+                )
+                % {"count": max_files},
+                code="too_many_files",
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+def attachments_help_text():
+    return _(
+        "Screenshots of the error, proof of transfer or other relevant files. "
+        "Up to %(count)s files of %(size)s each; allowed: %(types)s."
+    ) % {
+        "count": settings.TICKET_ATTACHMENT_MAX_FILES,
+        "size": filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES),
+        "types": ", ".join(sorted(ALLOWED_TYPES)),
+    }
+
+
+class OpenTicketForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=255,
+        help_text=_(
+            'A clear, short title of the problem. Not "Tolong Bantu" (Please help), but '
+            '"Website NamaDomainAnda.com Error 500 Internal Server".'
+        ),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Related Service"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("If the problem concerns one of your services, choose it here."),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Ticket.Priority.choices,
+        initial=Ticket.Priority.MEDIUM,
+        help_text=_(
+            'Use "High" only for emergencies, such as a website that cannot be reached at all.'
+        ),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=50_000,
+        help_text=_(
+            "Describe the problem in detail: What are you experiencing? What steps did you "
+            "take before it happened? What error message appears (copy it exactly)? "
+            "When did it happen?"
+        ),
+    )
+    attachments = AttachmentsField(label=_("Attachments"))
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the customer's own services: another customer's id is "not a valid choice".
+        self.fields["service"].queryset = customer.services.order_by("product_name", "domain")
+        self.fields["attachments"].help_text = attachments_help_text()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("subject", autofocus=True),
+            "service",
+            "priority",
+            "body",
+            "attachments",
+            "submission_token",
+        )
+
+    def clean_subject(self):
+        subject = " ".join(self.cleaned_data["subject"].split())
+        if not subject:
+            raise ValidationError(_("This field is required."), code="required")
+        return subject
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError(_("This field is required."), code="required")
+        return body.strip("\n\r ")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50_000
+    )
+    attachments = AttachmentsField(label=_("Attachments"))
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help_text()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError(_("This field is required."), code="required")
+        return body.strip("\n\r ")
+
+
+class TicketFilterForm(forms.Form):
+    STATUS_CHOICES = [("active", _("Active")), ("closed", _("Closed")), ("all", _("All"))]
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)

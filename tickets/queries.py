@@ -1,0 +1,57 @@
+"""Read-only lookups that pages share. Every customer lookup starts from the customer, so
+another customer's object is a 404 exactly like a missing one."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from .models import Attachment, Department, Ticket
+
+
+def active_departments():
+    return Department.objects.filter(is_active=True).order_by("order", "name")
+
+
+def get_customer_ticket(user, number):
+    return get_object_or_404(user.tickets.select_related("department", "service"), number=number)
+
+
+def customer_tickets(user, status="active"):
+    tickets = user.tickets.select_related("department")
+    if status == "active":
+        tickets = tickets.exclude(status=Ticket.Status.CLOSED)
+    elif status == "closed":
+        tickets = tickets.filter(status=Ticket.Status.CLOSED)
+    return tickets.order_by("-updated_at", "-id")
+
+
+def customer_thread(ticket):
+    """The posts a customer may see: everything but internal notes, oldest first."""
+    return (
+        ticket.messages.filter(is_internal=False)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def staff_departments_filter(user, prefix=""):
+    """A Q that limits tickets (through `prefix`) to the departments `user` works in."""
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{prefix}department__staff": user})
+
+
+def get_attachment_for(user, pk):
+    """The attachment if `user` may download it: its ticket's customer (not from internal
+    notes), or staff of the ticket's department. Anything else is a 404."""
+    attachments = Attachment.objects.select_related("message__ticket")
+    if user.is_staff:
+        visible = Q(message__ticket__customer=user, message__is_internal=False) | Q(
+            staff_departments_filter(user, "message__ticket__")
+        )
+        if user.is_superuser:
+            visible = Q()
+        attachments = attachments.filter(visible).distinct()
+    else:
+        attachments = attachments.filter(message__ticket__customer=user, message__is_internal=False)
+    return get_object_or_404(attachments, pk=pk)

@@ -1,0 +1,172 @@
+"""The customer's Support pages: open a ticket, follow it, reply, close it."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import actions, queries
+from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
+
+
+@login_required
+@require_GET
+def ticket_list(request):
+    filters = TicketFilterForm(request.GET)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    status = status or "active"
+    tickets = queries.customer_tickets(request.user, status)
+    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {
+            "page": page,
+            "tickets": page.object_list,
+            "status": status,
+            "status_choices": TicketFilterForm.STATUS_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def choose_department(request):
+    return render(
+        request,
+        "tickets/choose_department.html",
+        {"departments": queries.active_departments()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_ticket(request, slug):
+    department = get_object_or_404(queries.active_departments(), slug=slug)
+    if request.method == "POST":
+        form = OpenTicketForm(request.POST, request.FILES, customer=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            ticket = actions.open_ticket(
+                customer=request.user,
+                department=department,
+                service=data["service"],
+                subject=data["subject"],
+                priority=data["priority"],
+                body=data["body"],
+                files=data["attachments"],
+                submission_token=data["submission_token"],
+            )
+            messages.success(
+                request,
+                _("Ticket #%(number)s has been opened. We will reply as soon as possible.")
+                % {"number": ticket.number},
+            )
+            return redirect(ticket)
+    else:
+        form = OpenTicketForm(customer=request.user, initial={"submission_token": uuid.uuid4()})
+    return render(
+        request,
+        "tickets/open_ticket.html",
+        {"form": form, "department": department},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _detail(request, ticket, reply_form, status=200):
+    return render(
+        request,
+        "tickets/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "thread": queries.customer_thread(ticket),
+            "reply_form": reply_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def ticket_detail(request, number):
+    ticket = queries.get_customer_ticket(request.user, number)
+    form = ReplyForm(initial={"submission_token": uuid.uuid4()})
+    return _detail(request, ticket, form)
+
+
+@login_required
+@require_POST
+def ticket_reply(request, number):
+    ticket = queries.get_customer_ticket(request.user, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, ticket, form, status=400)
+    data = form.cleaned_data
+    was_closed = ticket.is_closed
+    actions.add_reply(
+        ticket=ticket,
+        author=request.user,
+        body=data["body"],
+        files=data["attachments"],
+        submission_token=data["submission_token"],
+    )
+    if was_closed:
+        messages.success(request, _("Your reply has been sent and the ticket is open again."))
+    else:
+        messages.success(request, _("Your reply has been sent."))
+    return redirect(f"{ticket.get_absolute_url()}#latest")
+
+
+@login_required
+@require_POST
+def ticket_close(request, number):
+    ticket = queries.get_customer_ticket(request.user, number)
+    if not ticket.is_closed:
+        actions.close_ticket(ticket=ticket, by=request.user)
+        messages.success(
+            request,
+            _("Ticket #%(number)s has been closed. Reply to it any time to open it again.")
+            % {"number": ticket.number},
+        )
+    return redirect(ticket)
+
+
+def _serve(request, attachment, field):
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    thumbnail = field is attachment.thumbnail
+    inline = attachment.is_image
+    response = FileResponse(
+        handle,
+        content_type="image/png" if thumbnail else attachment.content_type,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a file were crafted to run as a page, it gets no script, no origin.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = queries.get_attachment_for(request.user, pk)
+    return _serve(request, attachment, attachment.file)
+
+
+@login_required
+@require_GET
+def attachment_thumbnail(request, pk):
+    attachment = queries.get_attachment_for(request.user, pk)
+    return _serve(request, attachment, attachment.thumbnail)
