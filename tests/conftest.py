@@ -1,0 +1,89 @@
+"""Shared fixtures: the named users of every test.
+
+alice and bob are customers, each with a hosting plan; sam is staff of Technical Support;
+bill is staff of Billing & Payments only; root is a superuser.
+"""
+
+import pytest
+from django.core import mail
+
+from tests.factories import PASSWORD, ServiceFactory, StaffFactory, UserFactory
+from tickets.models import Department
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def technical(db):
+    return Department.objects.get(slug="technical-support")
+
+
+@pytest.fixture
+def billing(db):
+    return Department.objects.get(slug="billing-payments")
+
+
+@pytest.fixture
+def sales(db):
+    return Department.objects.get(slug="sales-marketing")
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(email="alice@example.com", name="Alice Wijaya")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(email="bob@example.com", name="Bob Hartono")
+
+
+@pytest.fixture
+def alice_hosting(alice):
+    return ServiceFactory(owner=alice, domain="alice-shop.co.id")
+
+
+@pytest.fixture
+def bob_hosting(bob):
+    return ServiceFactory(owner=bob, domain="bob-bakery.com")
+
+
+@pytest.fixture
+def sam(technical):
+    return StaffFactory(email="sam@netdigi.test", name="Sam Support", departments=[technical])
+
+
+@pytest.fixture
+def bill(billing):
+    return StaffFactory(email="bill@netdigi.test", name="Bill Billing", departments=[billing])
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(email="root@netdigi.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def sam_client(client, sam):
+    client.force_login(sam)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _clean_outbox():
+    mail.outbox = []
