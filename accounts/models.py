@@ -51,6 +51,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
+    # Staff emails, each of which a staff member can turn off for themselves.
+    notify_new_ticket = models.BooleanField(
+        _("email me about new tickets"),
+        default=True,
+        help_text=_("A new ticket arrives in one of my departments."),
+    )
+    notify_customer_reply = models.BooleanField(
+        _("email me about customer replies"),
+        default=True,
+        help_text=_(
+            "A customer replies on a ticket assigned to me, or on an unassigned ticket of "
+            "one of my departments."
+        ),
+    )
+    notify_ticket_moved = models.BooleanField(
+        _("email me about moved tickets"),
+        default=True,
+        help_text=_("A ticket is moved into one of my departments."),
+    )
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"

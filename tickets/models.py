@@ -142,6 +142,14 @@ class Ticket(models.Model):
                 fields=["customer", "status", "-updated_at"], name="tickets_cust_status_upd_idx"
             ),
             models.Index(fields=["department", "status"], name="tickets_dept_status_idx"),
+            # The department queue: active tickets of a department by priority and wait.
+            models.Index(
+                fields=["department", "priority", "waiting_since"],
+                name="tickets_active_queue_idx",
+                condition=~models.Q(status="closed"),
+            ),
+            # The auto-close pass: "Answered" tickets by the time of their last reply.
+            models.Index(fields=["status", "last_reply_at"], name="tickets_status_reply_idx"),
         ]
 
     def __str__(self):
@@ -149,6 +157,9 @@ class Ticket(models.Model):
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.number])
+
+    def get_staff_url(self):
+        return reverse("staff:ticket", args=[self.number])
 
     @property
     def is_closed(self):
@@ -279,3 +290,49 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"#{self.ticket_id} {self.field}: {self.old_value} -> {self.new_value}"
+
+
+class CannedResponse(models.Model):
+    """A predefined reply staff insert into the reply box: for one department, or global."""
+
+    # Placeholders replaced when the reply is inserted on a ticket's page.
+    PLACEHOLDERS = {
+        "{customer_name}": _("the customer's name"),
+        "{ticket_number}": _("the ticket number"),
+        "{staff_name}": _("your name"),
+    }
+
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("reply"))
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_responses",
+        verbose_name=_("department"),
+        help_text=_("Leave empty to offer it in every department."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("predefined reply")
+        verbose_name_plural = _("predefined replies")
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def render_for(self, *, ticket, staff):
+        """The body with its placeholders filled in for `ticket`, as `staff` writes it."""
+        values = {
+            "{customer_name}": ticket.customer.get_short_name(),
+            "{ticket_number}": f"#{ticket.number}",
+            "{staff_name}": staff.get_full_name(),
+        }
+        body = self.body
+        for placeholder, value in values.items():
+            body = body.replace(placeholder, value)
+        return body
