@@ -22,6 +22,8 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
         self.helper = FormHelper()
+        # The template holds the <form> (with `next`); crispy adds only the fields.
+        self.helper.form_tag = False
         self.helper.add_input(Submit("login", _("Login"), css_class="w-100"))
 
 
@@ -32,6 +34,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Email Address")
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.add_input(Submit("reset", _("Send reset link")))
 
     def send_mail(
