@@ -23,3 +23,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The live server of the browser tests wraps the app in a handler that serves MEDIA_URL
+# from MEDIA_ROOT and breaks on None. A URL on another host is never served by it, so
+# attachments stay reachable only through their views, as in production.
+MEDIA_URL = "http://media.invalid/"
