@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 # extension -> the content type we serve it with
 ALLOWED_TYPES = {
@@ -32,7 +32,14 @@ ALLOWED_TYPES = {
     ".log": "text/plain",
     ".zip": "application/zip",
 }
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+# content type -> the Pillow formats that prove it. Cameras and phones write JPEGs that hold
+# several pictures (MPO); Pillow names those "MPO", but they are ordinary .jpg files.
+IMAGE_FORMATS = {
+    "image/jpeg": ("JPEG", "MPO"),
+    "image/png": ("PNG",),
+    "image/gif": ("GIF",),
+    "image/webp": ("WEBP",),
+}
 
 ZIP_MAX_MEMBERS = 1000
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -99,7 +106,7 @@ def _check_image(upload, content_type):
         warnings.simplefilter("error")
         try:
             with Image.open(upload) as image:
-                if image.format != IMAGE_FORMATS[content_type]:
+                if image.format not in IMAGE_FORMATS[content_type]:
                     raise ValueError("format mismatch")
                 width, height = image.size
                 if width * height > max_pixels:
@@ -196,6 +203,8 @@ def make_thumbnail(upload):
     upload.seek(0)
     try:
         with Image.open(upload) as image:
+            # A phone stores a portrait photo sideways with an EXIF note to turn it.
+            image = ImageOps.exif_transpose(image)
             image.thumbnail(THUMBNAIL_SIZE)
             if image.mode not in ("RGB", "RGBA"):
                 image = image.convert("RGBA" if "transparency" in image.info else "RGB")
