@@ -1,0 +1,128 @@
+"""Browser tests: Playwright (sync API) driving Debian's headless Chromium.
+
+The app is served by pytest-django's `live_server` (static files included), so every test
+here runs on a transactional database. Fixtures:
+
+- `browser`: one Chromium for the whole run. Missing Chromium skips outside CI and fails
+  in CI (CI=true), so a CI run never passes without having driven a browser.
+- `context_options`: keyword arguments of the browser context; override it in a module to
+  change the language (`locale="id-ID"`), the viewport, ...
+- `page`: a fresh context and page per test, its base URL the live server.
+- `login(page, email, password)`: logs in through the login form.
+- `screenshot(page, name)`: saves docs/screenshots/<name>.png when SCREENSHOTS=1.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API runs an asyncio loop in this thread; Django refuses ORM calls while
+# a loop runs unless told that this (test-only) use is fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "docs" / "screenshots"))
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+
+# Long enough for a slow CI machine, short enough that a missing element fails quickly.
+TIMEOUT_MS = 10_000
+
+
+def _chromium_path():
+    candidate = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if candidate and Path(candidate).exists():
+        return candidate
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return None
+
+
+def _in_ci():
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_path()
+    if executable is None:
+        message = (
+            "Chromium not found (looked for CHROMIUM_PATH, `chromium` on PATH and "
+            "/usr/bin/chromium): install Debian's chromium package to run the browser tests."
+        )
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context_options():
+    return {
+        "locale": "en-US",
+        "timezone_id": "Asia/Jakarta",
+        "viewport": {"width": 1280, "height": 800},
+    }
+
+
+@pytest.fixture
+def page(browser, context_options, live_server, django_db_serialized_rollback):
+    """A fresh context and page on the live server.
+
+    Serialized rollback puts back the rows of data migrations (the three departments)
+    that the transactional database flushes after each test.
+    """
+    context = browser.new_context(base_url=live_server.url, **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _login(page, email, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email Address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    # The main navigation only shows to a logged-in user.
+    expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Support")
+
+
+@pytest.fixture
+def login():
+    return _login
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)`: a full-page PNG in docs/screenshots/ when SCREENSHOTS=1."""
+
+    def take(page, name):
+        if os.environ.get("SCREENSHOTS") != "1":
+            return None
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / f"{name}.png"
+        # Wait for images (thumbnails) and fonts so the picture is the finished page.
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
+        return path
+
+    return take
