@@ -12,6 +12,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("support/", include("tickets.urls")),
+    path("staff/", include("tickets.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

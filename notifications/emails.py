@@ -21,7 +21,7 @@ def site_domain():
 
 def ticket_link(ticket, *, for_staff):
     if for_staff:
-        path = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        path = reverse("staff:ticket", args=[ticket.number])
     else:
         path = ticket.get_absolute_url()
     return settings.SITE_URL + path

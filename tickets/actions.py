@@ -2,8 +2,10 @@
 its event needs: the ticket, the message, attachments, event lines, notification rows."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -66,8 +68,34 @@ def _record(ticket, actor, field, old, new):
         )
 
 
-def _department_staff(ticket):
-    return list(ticket.department.staff.filter(is_active=True))
+# The setting on the staff member's user that turns each staff email off for them.
+STAFF_EMAIL_SETTINGS = {
+    Notification.Event.STAFF_NEW_TICKET: "notify_new_ticket",
+    Notification.Event.CUSTOMER_REPLY: "notify_customer_reply",
+    Notification.Event.TICKET_MOVED: "notify_ticket_moved",
+}
+
+
+def _department_staff(ticket, event):
+    """The department's staff who want the `event` email."""
+    wanted = {STAFF_EMAIL_SETTINGS[event]: True}
+    return list(ticket.department.staff.filter(is_active=True, is_staff=True, **wanted))
+
+
+def _customer_reply_recipients(ticket):
+    """The assignee, or the department's staff while nobody is assigned."""
+    event = Notification.Event.CUSTOMER_REPLY
+    if ticket.assignee_id:
+        wants = getattr(ticket.assignee, STAFF_EMAIL_SETTINGS[event])
+        return [ticket.assignee] if wants else []
+    return _department_staff(ticket, event)
+
+
+def works_in(user, department):
+    """May `user` handle tickets of `department`? Superusers handle every department."""
+    if user.is_superuser:
+        return True
+    return user.is_staff and department.staff.filter(pk=user.pk).exists()
 
 
 def open_ticket(
@@ -120,7 +148,7 @@ def open_ticket(
             )
             queue(
                 Notification.Event.STAFF_NEW_TICKET,
-                recipients=_department_staff(ticket),
+                recipients=_department_staff(ticket, Notification.Event.STAFF_NEW_TICKET),
                 ticket=ticket,
                 message=message,
             )
@@ -203,10 +231,9 @@ def add_reply(
                 if locked.waiting_since is None:
                     locked.waiting_since = now
                 update += ["status", "last_reply_at", "last_reply_by", "waiting_since"]
-                recipients = [locked.assignee] if locked.assignee else _department_staff(locked)
                 queue(
                     Notification.Event.CUSTOMER_REPLY,
-                    recipients=recipients,
+                    recipients=_customer_reply_recipients(locked),
                     ticket=locked,
                     message=message,
                 )
@@ -254,7 +281,9 @@ def update_ticket(*, ticket, by, **changes):
     """Change a ticket's department, status, priority, assignee or related service.
 
     Every change of department, status, priority or assignee is recorded as an event line;
-    moving the ticket to another department tells that department's staff.
+    moving the ticket to another department tells that department's staff. Only a member of
+    the target department (or a superuser) may move a ticket there; an assignee who does
+    not work in the new department is unassigned by the move.
     """
     allowed = {"department", "status", "priority", "assignee", "service"}
     unknown = set(changes) - allowed
@@ -266,6 +295,20 @@ def update_ticket(*, ticket, by, **changes):
             .select_related("department", "assignee")
             .get(pk=ticket.pk)
         )
+        department = changes.get("department")
+        if department is not None and department != locked.department:
+            if not works_in(by, department):
+                raise PermissionDenied("Only its staff may move a ticket into a department.")
+            assignee = changes.get("assignee", locked.assignee)
+            if assignee is not None and not works_in(assignee, department):
+                changes["assignee"] = None
+        assignee = changes.get("assignee")
+        if assignee is not None and not assignee.is_staff:
+            raise ValueError("Only staff members can be assigned to a ticket.")
+        if "service" in changes and changes["service"] is not None:
+            if changes["service"].owner_id != locked.customer_id:
+                raise ValueError("The related service must belong to the customer.")
+
         update = ["updated_at"]
         labels = {
             "department": lambda value: value.name if value else "",
@@ -291,15 +334,40 @@ def update_ticket(*, ticket, by, **changes):
                 elif locked.closed_at:
                     locked.closed_at = None
                     update.append("closed_at")
-        if "service" in changes and changes["service"] is not None:
-            if changes["service"].owner_id != locked.customer_id:
-                raise ValueError("The related service must belong to the customer.")
         locked.save(update_fields=update)
         if moved:
+            event = Notification.Event.TICKET_MOVED
             queue(
-                Notification.Event.TICKET_MOVED,
-                recipients=[u for u in _department_staff(locked) if u.pk != by.pk],
+                event,
+                recipients=[u for u in _department_staff(locked, event) if u.pk != by.pk],
                 ticket=locked,
             )
     ticket.refresh_from_db()
     return locked
+
+
+def autoclose_stale_tickets(*, limit=500):
+    """Close tickets that stayed "Answered" with no customer reply (and no other change) for
+    TICKET_AUTOCLOSE_HOURS, and email each customer. Returns the numbers closed.
+
+    0 hours turns auto-close off. Each ticket is checked again under its row lock, so a
+    customer reply that arrives during the pass keeps its ticket open. At most `limit`
+    tickets a pass: the next pass takes the rest.
+    """
+    hours = settings.TICKET_AUTOCLOSE_HOURS
+    if hours <= 0:
+        return []
+    cutoff = timezone.now() - timedelta(hours=hours)
+    stale = Ticket.objects.filter(
+        status=Ticket.Status.ANSWERED, last_reply_at__lt=cutoff, updated_at__lt=cutoff
+    )
+    closed = []
+    for pk in stale.order_by("last_reply_at", "pk").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            ticket = stale.select_for_update().filter(pk=pk).first()
+            if ticket is None:
+                continue
+            # No actor: the event line reads as closed automatically.
+            close_ticket(ticket=ticket, by=None, notify_customer=True)
+            closed.append(ticket.number)
+    return closed

@@ -1,0 +1,43 @@
+"""Template helpers of the staff pages."""
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def format_duration(delta):
+    """A waiting time as staff read it at a glance: "3 h 12 min", "2 d 5 h", "45 min"."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return _("< 1 min")
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def waiting_for(since):
+    """`{{ ticket.waiting_since|waiting_for }}`: the time waited until now, or "—"."""
+    if not since:
+        return "—"
+    return format_duration(timezone.now() - since)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (None or "" drops one):
+    pagination and filter links keep the other filters."""
+    params = context["request"].GET.copy()
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
