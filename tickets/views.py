@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,7 +22,7 @@ def ticket_list(request):
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     status = status or "active"
     tickets = queries.customer_tickets(request.user, status)
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "tickets/ticket_list.html",

@@ -1,0 +1,43 @@
+"""The public ticket number: 6 random digits, unique, not sequential; longer when full."""
+
+import re
+from unittest import mock
+
+from tests.factories import TicketFactory
+from tests.tickets.helpers import open_ticket
+from tickets import actions
+
+
+def test_a_new_ticket_gets_six_digits_not_starting_with_zero(alice, technical):
+    numbers = [open_ticket(alice, technical).number for _ in range(5)]
+    assert all(re.fullmatch(r"[1-9][0-9]{5}", number) for number in numbers)
+    assert len(set(numbers)) == 5
+
+
+def test_numbers_are_not_sequential(alice, technical):
+    numbers = sorted(int(open_ticket(alice, technical).number) for _ in range(5))
+    steps = {b - a for a, b in zip(numbers, numbers[1:], strict=False)}
+    assert steps != {1}
+
+
+def test_a_taken_number_is_never_given_twice(alice, technical):
+    TicketFactory(number="100000", customer=alice, department=technical)
+    draws = iter([0, 0, 0, 1])  # 100000 (taken) three times, then 100001
+    with mock.patch.object(actions.secrets, "randbelow", side_effect=lambda n: next(draws)):
+        ticket = open_ticket(alice, technical)
+    assert ticket.number == "100001"
+
+
+def test_the_number_grows_to_seven_digits_when_six_digit_draws_keep_colliding(alice, technical):
+    TicketFactory(number="100000", customer=alice, department=technical)
+    with mock.patch.object(actions.secrets, "randbelow", return_value=0):
+        ticket = open_ticket(alice, technical)
+    assert ticket.number == "1000000"
+    assert ticket.get_absolute_url() == f"/support/tickets/{ticket.number}/"
+
+
+def test_a_seven_digit_ticket_page_opens(alice_client, alice, technical):
+    TicketFactory(number="100000", customer=alice, department=technical)
+    with mock.patch.object(actions.secrets, "randbelow", return_value=0):
+        ticket = open_ticket(alice, technical)
+    assert alice_client.get(ticket.get_absolute_url()).status_code == 200
