@@ -19,10 +19,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-# Playwright's sync API runs an asyncio loop in this thread; Django refuses ORM calls while
-# a loop runs unless told that this (test-only) use is fine.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "docs" / "screenshots"))
 
@@ -40,15 +36,14 @@ CHROMIUM_ARGS = [
 
 # Long enough for a slow CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _chromium_path():
-    candidate = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    if candidate and Path(candidate).exists():
-        return candidate
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    return None
+    """CHROMIUM_PATH when set (and only it), else Debian's chromium."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    candidates = [explicit] if explicit else [shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
 def _in_ci():
@@ -60,18 +55,28 @@ def browser():
     executable = _chromium_path()
     if executable is None:
         message = (
-            "Chromium not found (looked for CHROMIUM_PATH, `chromium` on PATH and "
-            "/usr/bin/chromium): install Debian's chromium package to run the browser tests."
+            "Chromium not found (CHROMIUM_PATH, else `chromium` on PATH or /usr/bin/chromium): "
+            "install Debian's chromium package (apt-get install chromium) to run the browser tests."
         )
         if _in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop in this thread; Django refuses ORM calls
+    # (the tests' set-up and checks) while a loop runs unless told this use is fine.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
