@@ -1,15 +1,69 @@
+"""The Django admin of departments, tickets and predefined replies.
+
+Staff see and act on the tickets of their departments only, as on the staff pages: the
+changelist, the change page (another department's ticket is a 404), the filters and the
+foreign-key choices are all limited to them. Superusers see everything. A staff member of
+a department may use the Ticket and predefined-reply admin without model permissions:
+working a department's queue is what makes them staff.
+"""
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import actions
+from . import actions, staff_queries
 from .forms import AttachmentsField, attachments_help_text
-from .models import Attachment, Department, Message, Ticket, TicketEvent
-from .queries import staff_departments_filter
+from .models import Attachment, CannedResponse, Department, Message, Ticket, TicketEvent
+from .templatetags.staff_tags import format_duration
+
+
+def department_ids(request):
+    """The ids of the departments the user works in (None: all, for a superuser); computed
+    once per request, since every permission check of a page asks."""
+    if not hasattr(request, "_staff_department_ids"):
+        user = request.user
+        if user.is_active and user.is_superuser:
+            request._staff_department_ids = None
+        elif user.is_active and user.is_staff:
+            request._staff_department_ids = frozenset(
+                Department.objects.filter(staff=user).values_list("pk", flat=True)
+            )
+        else:
+            request._staff_department_ids = frozenset()
+    return request._staff_department_ids
+
+
+def works_in_any(request):
+    ids = department_ids(request)
+    return ids is None or bool(ids)
+
+
+def may_handle(request, department_id):
+    ids = department_ids(request)
+    return ids is None or department_id in ids
+
+
+class DepartmentScopedAdmin(admin.ModelAdmin):
+    """Department staff may use this admin for the objects of their departments."""
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or works_in_any(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or works_in_any(request)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another department's object is a 404 exactly like a missing one (the admin would
+        # otherwise redirect with "doesn't exist. Perhaps it was deleted?").
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
 
 @admin.register(Department)
@@ -32,7 +86,7 @@ class MessageInline(admin.StackedInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["posted", "body", "attachment_links"]
+    fields = ["posted", "text", "attachment_links"]
     readonly_fields = fields
     verbose_name = _("post")
     verbose_name_plural = _("thread")
@@ -48,19 +102,32 @@ class MessageInline(admin.StackedInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or works_in_any(request)
+
     @admin.display(description=_("posted"))
     def posted(self, message):
-        kind = (
-            _("internal note")
-            if message.is_internal
-            else (_("staff reply") if message.is_staff_reply else _("customer"))
-        )
+        if message.is_internal:
+            kind = format_html(
+                '<span style="background:#fff3cd;color:#664d03;padding:1px 6px;'
+                'border-radius:3px;font-weight:bold">{}</span>',
+                _("internal note"),
+            )
+        else:
+            kind = _("staff reply") if message.is_staff_reply else _("customer")
         return format_html(
             "<strong>{}</strong> · {} · {}",
             message.author.display_name,
             kind,
             timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M"),
         )
+
+    @admin.display(description=_("message"))
+    def text(self, message):
+        style = "white-space:pre-wrap"
+        if message.is_internal:
+            style += ";background:#fff3cd;padding:6px;border-left:4px solid #ffc107"
+        return format_html('<div style="{}">{}</div>', style, message.body)
 
     @admin.display(description=_("attachments"))
     def attachment_links(self, message):
@@ -92,8 +159,14 @@ class EventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or works_in_any(request)
+
 
 class TicketAdminForm(forms.ModelForm):
+    # Set by TicketAdmin.get_form: the staff member editing.
+    current_user = None
+
     reply = forms.CharField(
         label=_("Reply"),
         required=False,
@@ -117,6 +190,18 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply_attachments"].help_text = attachments_help_text()
+        ticket = self.instance
+        if ticket.pk:
+            # Small, bounded choices: the customer's own services and the department's
+            # staff (not every user or service of the site).
+            if "service" in self.fields:
+                self.fields["service"].queryset = ticket.customer.services.order_by(
+                    "product_name", "domain"
+                )
+            if "assignee" in self.fields:
+                self.fields["assignee"].queryset = staff_queries.department_colleagues(
+                    ticket.department, user=self.current_user, current=ticket.assignee
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -134,8 +219,42 @@ class TicketAdminForm(forms.ModelForm):
         return cleaned
 
 
+class DepartmentFilter(admin.SimpleListFilter):
+    """The departments of the staff member only (not every department)."""
+
+    title = _("department")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        ids = department_ids(request)
+        departments = Department.objects.order_by("order", "name")
+        if ids is not None:
+            departments = departments.filter(pk__in=ids)
+        return [(str(d.pk), d.name) for d in departments]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(department=self.value())
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Assigned to me")), ("none", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(DepartmentScopedAdmin):
     form = TicketAdminForm
     list_display = [
         "number_display",
@@ -148,23 +267,22 @@ class TicketAdmin(admin.ModelAdmin):
         "waiting",
         "updated_at",
     ]
-    list_filter = ["department", "status", "priority"]
+    list_filter = [DepartmentFilter, "status", "priority", AssigneeFilter]
     search_fields = ["=number", "subject", "customer__email"]
     list_select_related = ["customer", "department", "assignee"]
     list_per_page = 50
     show_full_result_count = False
-    raw_id_fields = []
-    autocomplete_fields = ["assignee", "service"]
     readonly_fields = [
         "number",
         "customer",
         "subject",
+        "staff_page",
         "created_at",
         "last_reply_at",
         "last_reply_by",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "subject", "customer", "service"]}),
+        (None, {"fields": ["number", "subject", "customer", "service", "staff_page"]}),
         (_("Handling"), {"fields": ["department", "status", "priority", "assignee"]}),
         (
             _("Times"),
@@ -173,7 +291,7 @@ class TicketAdmin(admin.ModelAdmin):
         (_("Answer"), {"fields": ["reply", "reply_attachments", "internal_note"]}),
     ]
     inlines = [MessageInline, EventInline]
-    actions = ["close_selected"]
+    actions = ["close_selected", "put_on_hold", "assign_to_me"]
 
     def get_queryset(self, request):
         tickets = (
@@ -181,16 +299,31 @@ class TicketAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("customer", "department", "assignee", "service", "last_reply_by")
         )
-        return tickets.filter(staff_departments_filter(request.user)).distinct()
+        ids = department_ids(request)
+        if ids is not None:
+            tickets = tickets.filter(department__in=ids)
+        return tickets
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not may_handle(request, obj.department_id):
+            return False
+        return super().has_change_permission(request, obj) or works_in_any(request)
 
     def has_add_permission(self, request):
         # Tickets are opened by customers in the Member Area.
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "department" and not request.user.is_superuser:
-            kwargs["queryset"] = Department.objects.filter(staff=request.user)
+        if db_field.name == "department":
+            ids = department_ids(request)
+            if ids is not None:
+                kwargs["queryset"] = Department.objects.filter(pk__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.current_user = request.user
+        return form
 
     @admin.display(description=_("ticket"), ordering="number")
     def number_display(self, ticket):
@@ -200,7 +333,15 @@ class TicketAdmin(admin.ModelAdmin):
     def waiting(self, ticket):
         if not ticket.waiting_since or ticket.is_closed:
             return "—"
-        return timesince(ticket.waiting_since)
+        return format_duration(timezone.now() - ticket.waiting_since)
+
+    @admin.display(description=_("staff page"))
+    def staff_page(self, ticket):
+        if not ticket.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', ticket.get_staff_url(), _("Open the staff ticket page")
+        )
 
     def save_model(self, request, obj, form, change):
         # Field changes go through the action, which records who changed what.
@@ -235,11 +376,94 @@ class TicketAdmin(admin.ModelAdmin):
         # The inlines are read-only; nothing to save there.
         pass
 
-    @admin.action(description=_("Close selected tickets"))
+    def _done(self, request, count):
+        self.message_user(
+            request,
+            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Close selected tickets"), permissions=["change"])
     def close_selected(self, request, queryset):
         count = 0
-        for ticket in queryset:
-            if not ticket.is_closed:
-                actions.close_ticket(ticket=ticket, by=request.user)
-                count += 1
-        self.message_user(request, _("%(count)d ticket(s) closed.") % {"count": count})
+        for ticket in queryset.exclude(status=Ticket.Status.CLOSED):
+            actions.close_ticket(ticket=ticket, by=request.user)
+            count += 1
+        self._done(request, count)
+
+    @admin.action(description=_("Put selected tickets on hold"), permissions=["change"])
+    def put_on_hold(self, request, queryset):
+        count = 0
+        for ticket in queryset.exclude(status=Ticket.Status.ON_HOLD):
+            actions.update_ticket(ticket=ticket, by=request.user, status=Ticket.Status.ON_HOLD)
+            count += 1
+        self._done(request, count)
+
+    @admin.action(description=_("Assign selected tickets to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = 0
+        for ticket in queryset.exclude(assignee=request.user):
+            actions.update_ticket(ticket=ticket, by=request.user, assignee=request.user)
+            count += 1
+        self._done(request, count)
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(DepartmentScopedAdmin):
+    """Predefined replies. Department staff manage those of their departments and use the
+    global ones; global replies are managed by superusers (or users given the permission)."""
+
+    list_display = ["title", "scope", "is_active", "updated_at"]
+    list_filter = [DepartmentFilter, "is_active"]
+    search_fields = ["title", "body"]
+    list_select_related = ["department"]
+    fields = ["title", "department", "body", "is_active"]
+
+    def get_queryset(self, request):
+        responses = super().get_queryset(request).select_related("department")
+        ids = department_ids(request)
+        if ids is not None:
+            responses = responses.filter(Q(department__isnull=True) | Q(department__in=ids))
+        return responses
+
+    def _edits_own_department_reply(self, request, obj):
+        if not works_in_any(request):
+            return False
+        if obj is None:
+            return True
+        return obj.department_id is not None and may_handle(request, obj.department_id)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or works_in_any(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._edits_own_department_reply(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._edits_own_department_reply(
+            request, obj
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            ids = department_ids(request)
+            if ids is not None and not request.user.has_perm("tickets.add_cannedresponse"):
+                kwargs["queryset"] = Department.objects.filter(pk__in=ids)
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "department" in form.base_fields:
+            placeholders = ", ".join(CannedResponse.PLACEHOLDERS)
+            form.base_fields["body"].help_text = _(
+                "Placeholders filled in when inserted: %(placeholders)s."
+            ) % {"placeholders": placeholders}
+        return form
+
+    @admin.display(description=_("department"), ordering="department__name")
+    def scope(self, response):
+        return response.department.name if response.department else _("All departments")
