@@ -210,22 +210,65 @@ if not CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
     CELERY_BROKER_URL = "memory://"
+# Task messages carry ids only, as JSON: nothing a worker unpickles.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A message is acknowledged when its task has finished, and given back to the queue when
+# the worker process dies under it: a killed worker loses no email (tasks are idempotent).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 90
+# A task still running when the broker connection drops finishes (its row says whether the
+# mail went out); cancelling it halfway through an SMTP exchange would only add duplicates.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=150)
+# Email has a queue of its own, so a burst of other work never delays it. Workers consume
+# both: `celery -A netdigi worker -Q notifications,celery`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# Don't hang a request for long when the broker is down: the outbox keeps the row.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged message to another worker after this many seconds. It
+    # must exceed the longest retry countdown (NOTIFICATION_RETRY_BACKOFF_MAX), or retries
+    # waiting for their time would be delivered twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
+    # Publishing makes one connection attempt and gives up: a request never waits for a
+    # broker that is down (the notification row stays pending; the re-dispatch sends it).
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    # A broker that accepts connections but never answers must not hang a request either.
+    "socket_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Workers and beat, on the other hand, keep reconnecting until the broker is back.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
+
+# The outbox (notifications/tasks.py). An SMTP error or time-out is retried after
+# BACKOFF, 2 x BACKOFF, 4 x BACKOFF ... seconds (at most BACKOFF_MAX), until the row has had
+# MAX_ATTEMPTS attempts; then it is marked failed and can be sent again from the admin.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_BACKOFF = env.float("NOTIFICATION_RETRY_BACKOFF", default=30.0)
+NOTIFICATION_RETRY_BACKOFF_MAX = env.float("NOTIFICATION_RETRY_BACKOFF_MAX", default=1800.0)
+# Rows still pending this many seconds after they were due (a broker outage, a lost task)
+# are handed to the workers again by the periodic re-dispatch, which beat runs every
+# NOTIFICATION_REDISPATCH_EVERY seconds.
+NOTIFICATION_REDISPATCH_AFTER = env.float("NOTIFICATION_REDISPATCH_AFTER", default=180.0)
+NOTIFICATION_REDISPATCH_EVERY = env.float("NOTIFICATION_REDISPATCH_EVERY", default=60.0)
+
+# Periodic tasks, run by one `celery -A netdigi beat`.
+CELERY_BEAT_SCHEDULE = {
+    # Send notifications that are still pending after a broker outage or a lost task.
+    "notifications-redispatch-pending": {
+        "task": "notifications.tasks.redispatch_pending",
+        "schedule": NOTIFICATION_REDISPATCH_EVERY,
+    },
+}
 
 # ---------------------------------------------------------------------------------------
 # Forms

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import dashboard
+from netdigi.health import healthz
 
 admin.site.site_header = _("Netdigi Helpdesk")
 admin.site.site_title = _("Netdigi Helpdesk")
@@ -15,4 +16,5 @@ urlpatterns = [
     path("staff/", include("tickets.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

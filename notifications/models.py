@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +50,9 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # When the row is due: its creation, or the time of its next retry after an SMTP error.
+    # The periodic re-dispatch picks pending rows well past this time.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -59,8 +63,8 @@ class Notification(models.Model):
         indexes = [
             # The re-dispatch pass scans pending rows only: a partial index keeps it small.
             models.Index(
-                fields=["created_at"],
-                name="notif_pending_created_idx",
+                fields=["next_attempt_at"],
+                name="notif_pending_due_idx",
                 condition=models.Q(state="pending"),
             ),
         ]
@@ -69,7 +73,10 @@ class Notification(models.Model):
         return f"{self.get_event_display()} to {self.recipient_id} (#{self.ticket_id})"
 
     @property
-    def message_id(self):
-        """The Message-ID header: stable, so a re-send is recognisably the same mail."""
+    def email_message_id(self):
+        """The Message-ID header: stable, so a re-send is recognisably the same mail.
+
+        (Not `message_id`: that is the column of the `message` foreign key.)
+        """
         domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "netdigi"
         return f"<notification-{self.pk}@{domain}>"

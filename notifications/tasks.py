@@ -1,80 +1,199 @@
-"""Celery tasks that send the outbox. Thin: load the row, send it once, record the outcome."""
+"""Celery tasks that send the outbox. Thin: load the row, send it once, record the outcome.
+
+Guarantees, whatever fails:
+- A row is sent by one worker at a time: the sender holds the row's lock while it talks to
+  the SMTP server, and a second task for the same row skips it or finds it sent.
+- A worker that dies before the SMTP server accepted the message leaves the row pending
+  (its lock goes with its database connection); the message goes back to the queue
+  (acks_late, reject_on_worker_lost) and the row is sent once.
+- A worker that dies after the server accepted the message but before the row was marked
+  sent causes one more delivery of the same mail, with the same Message-ID. The window is
+  kept to the commit that follows the server's "250": QUIT is sent after that commit.
+- Every attempt is counted before the SMTP conversation starts, so a row that keeps killing
+  its worker ends failed instead of looping.
+"""
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from .emails import build_email
 from .models import Notification
+from .outbox import dispatch
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 8)
+# How many rows one re-dispatch pass hands to the workers at most.
+REDISPATCH_BATCH = 500
+
+# Outcomes of deliver(), besides the row states.
+BUSY = "busy"
+RETRY = "retry"
 
 
 class DeliveryError(Exception):
-    """Sending failed for now; the task retries it with backoff."""
+    """Sending failed for now; the task tries again after `retry_in` seconds."""
+
+    def __init__(self, message, *, retry_in):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def retry_delay(attempts):
+    """Seconds to wait after the `attempts`-th failed attempt: exponential, capped."""
+    base = settings.NOTIFICATION_RETRY_BACKOFF
+    return min(settings.NOTIFICATION_RETRY_BACKOFF_MAX, base * 2 ** max(attempts - 1, 0))
+
+
+def _lock(notification_id, *, related=False):
+    """The row, locked for this transaction; None when it is gone or another worker holds it.
+
+    Only the notification row is locked (`of=("self",)`): the ticket and the other rows of
+    the same event stay free for their own senders.
+    """
+    rows = Notification.objects.select_for_update(skip_locked=True, of=("self",))
+    if related:
+        rows = rows.select_related("ticket__department", "recipient", "message")
+    return rows.filter(pk=notification_id).first()
+
+
+def _close_quietly(connection):
+    if connection is None:
+        return
+    try:
+        connection.close()
+    except Exception:
+        # The message was accepted already; a failed QUIT changes nothing.
+        logger.info("Closing the SMTP connection failed", exc_info=True)
+
+
+def _error_text(exc):
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def deliver(notification_id):
-    """Send one row at most once: lock it, check it is still pending, send, mark sent.
+    """Send one row at most once. Returns the outcome: "sent", "failed", "busy", or the
+    state the row already had. Raises DeliveryError when the attempt failed and the row is
+    to be tried again."""
+    max_attempts = settings.NOTIFICATION_MAX_ATTEMPTS
 
-    Returns the row's state afterwards. Raises DeliveryError when the SMTP server failed and
-    the row may be tried again.
-    """
+    # 1. Count the attempt, in a transaction of its own so that it survives a crash.
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("ticket__department", "recipient", "message")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.state != Notification.State.PENDING:
-            return notification.state if notification else None
+        notification = _lock(notification_id)
+        if notification is None:
+            return BUSY if Notification.objects.filter(pk=notification_id).exists() else None
+        if notification.state != Notification.State.PENDING:
+            return notification.state
+        if notification.attempts >= max_attempts:
+            # Every attempt so far ended without an outcome: the worker died during each.
+            notification.state = Notification.State.FAILED
+            notification.last_error = notification.last_error or (
+                f"Gave up after {notification.attempts} attempts that did not finish."
+            )
+            notification.save(update_fields=["state", "last_error"])
+            logger.error("Notification %s failed: %s", notification_id, notification.last_error)
+            return notification.state
         notification.attempts += 1
+        notification.save(update_fields=["attempts"])
+
+    # 2. Send while holding the row, and mark it sent as soon as the server accepted it.
+    connection = None
+    with transaction.atomic():
+        notification = _lock(notification_id, related=True)
+        if notification is None:
+            return BUSY
+        if notification.state != Notification.State.PENDING:
+            return notification.state
         try:
-            build_email(notification).send(fail_silently=False)
-        except Exception as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.state = Notification.State.FAILED
-            notification.save(update_fields=["attempts", "last_error", "state"])
-            logger.warning("Notification %s not sent: %s", notification_id, exc)
-            if notification.state == Notification.State.FAILED:
+            email = build_email(notification)
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            # send_messages() does not close a connection it did not open: QUIT waits
+            # until the row is committed as sent.
+            connection.send_messages([email])
+        except Exception as exc:  # any failure is recorded on the row
+            _close_quietly(connection)
+            retry = _record_failure(notification, exc, max_attempts)
+            if retry is None:
                 return notification.state
-            raise DeliveryError(notification.last_error) from exc
-        notification.state = Notification.State.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "state", "sent_at", "last_error"])
-        return notification.state
+        else:
+            retry = None
+            notification.state = Notification.State.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["state", "sent_at", "last_error"])
+    # Raised once the failure is committed, not inside the transaction that records it.
+    if retry is not None:
+        raise retry
+    _close_quietly(connection)
+    return Notification.State.SENT
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS, acks_late=True)
+def _record_failure(notification, exc, max_attempts):
+    """Write the error on the row: failed after the last attempt, else due again later.
+    Returns the DeliveryError to raise for a retry, or None when the row is failed."""
+    notification.last_error = _error_text(exc)
+    if notification.attempts >= max_attempts:
+        notification.state = Notification.State.FAILED
+        notification.save(update_fields=["state", "last_error"])
+        logger.error("Notification %s failed: %s", notification.pk, exc)
+        return None
+    delay = retry_delay(notification.attempts)
+    notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    notification.save(update_fields=["last_error", "next_attempt_at"])
+    logger.warning(
+        "Notification %s not sent (attempt %d of %d), next try in %ss: %s",
+        notification.pk,
+        notification.attempts,
+        max_attempts,
+        delay,
+        exc,
+    )
+    error = DeliveryError(notification.last_error, retry_in=delay)
+    error.__cause__ = exc
+    return error
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
 def send_notification(self, notification_id):
+    """Send one notification row; retried with backoff while the SMTP server fails.
+
+    The row, not Celery, counts the attempts (NOTIFICATION_MAX_ATTEMPTS), so a row handed
+    to the workers again by the re-dispatch or the admin keeps one count.
+    """
     try:
         return deliver(notification_id)
     except DeliveryError as exc:
-        if self.app.conf.task_always_eager:
-            # In-process mode has no worker to wait in: the periodic pass tries again.
-            return Notification.State.PENDING
-        countdown = min(30 * 2**self.request.retries, 3600)
-        raise self.retry(exc=exc, countdown=countdown) from None
+        if self.request.is_eager:
+            # In-process mode has no worker to wait in; the row stays pending.
+            return RETRY
+        raise self.retry(exc=exc, countdown=exc.retry_in) from None
 
 
-@shared_task
-def redispatch_pending(older_than_seconds=120):
-    """Hand rows still pending after a while to the workers again (e.g. after a broker outage)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        Notification.objects.filter(state=Notification.State.PENDING, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
-    for notification_id in ids:
-        send_notification.delay(notification_id)
-    return len(ids)
+@shared_task(ignore_result=True)
+def redispatch_pending():
+    """Hand rows still pending well after they were due to the workers again.
+
+    They were caught by a broker outage at request time, or their task was lost. Each row
+    handed over is marked due now, so the next pass leaves it alone while its task waits in
+    the queue. Rows that a worker is sending right now (locked) are skipped.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATION_REDISPATCH_AFTER)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=Notification.State.PENDING, next_attempt_at__lte=cutoff)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:REDISPATCH_BATCH]
+        )
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    if ids:
+        logger.info("Re-dispatching %d pending notification(s)", len(ids))
+    return dispatch(ids)

@@ -87,3 +87,11 @@ def sam_client(client, sam):
 @pytest.fixture(autouse=True)
 def _clean_outbox():
     mail.outbox = []
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused(monkeypatch):
+    """Each test starts with a broker that has not failed yet in this process."""
+    from notifications import outbox
+
+    monkeypatch.setattr(outbox, "_broker_paused_until", 0.0)
