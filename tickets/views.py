@@ -15,6 +15,16 @@ from . import actions, queries
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
 
 
+def _confirm(request, text):
+    """A success message, once: the second submit of a double click finds the first one's
+    ticket or reply, and must not stack a second identical confirmation on the page."""
+    storage = messages.get_messages(request)
+    waiting = [str(message) for message in storage]
+    storage.used = False  # only looked at: they are still shown on the next page
+    if text not in waiting:
+        messages.success(request, text)
+
+
 @login_required
 @require_GET
 def ticket_list(request):
@@ -63,7 +73,7 @@ def open_ticket(request, slug):
                 files=data["attachments"],
                 submission_token=data["submission_token"],
             )
-            messages.success(
+            _confirm(
                 request,
                 _("Ticket #%(number)s has been opened. We will reply as soon as possible.")
                 % {"number": ticket.number},
@@ -117,9 +127,9 @@ def ticket_reply(request, number):
         submission_token=data["submission_token"],
     )
     if was_closed:
-        messages.success(request, _("Your reply has been sent and the ticket is open again."))
+        _confirm(request, _("Your reply has been sent and the ticket is open again."))
     else:
-        messages.success(request, _("Your reply has been sent."))
+        _confirm(request, _("Your reply has been sent."))
     return redirect(f"{ticket.get_absolute_url()}#latest")
 
 

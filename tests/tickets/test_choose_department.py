@@ -52,6 +52,10 @@ def test_an_inactive_department_is_not_offered_and_its_form_is_a_404(alice_clien
     assert "Sales & Marketing" not in page.text
     assert reverse("tickets:open_form", args=["sales-marketing"]) not in page.hrefs()
     assert alice_client.get(sales.get_open_ticket_url()).status_code == 404
+    posted = alice_client.post(
+        sales.get_open_ticket_url(), {"subject": "Hi", "body": "Hi", "priority": "low"}
+    )
+    assert posted.status_code == 404
 
 
 def test_an_unknown_department_slug_is_a_404(alice_client):

@@ -11,6 +11,7 @@ from accounts.models import User
 from notifications.models import Notification
 from tests.factories import png_upload
 from tests.tickets.helpers import checked, form_data, media_files, open_ticket
+from tests.tickets.pages import read
 from tickets import actions
 from tickets.models import Attachment, Message, Ticket
 
@@ -128,3 +129,23 @@ def test_a_racing_second_reply_returns_the_first_message_and_keeps_no_files(alic
     assert second == first
     assert Message.objects.filter(ticket=ticket).count() == 2
     assert media_files() == before
+
+
+def test_a_double_submit_shows_the_confirmation_once(alice_client):
+    data = form_data()
+    alice_client.post(FORM, data)
+    response = alice_client.post(FORM, data, follow=True)
+    number = Ticket.objects.get().number
+    assert read(response).text.count(f"Ticket #{number} has been opened") == 1
+    # The confirmation was shown: the next page is clean.
+    page = read(alice_client.get(reverse("tickets:list")))
+    assert "has been opened" not in page.text
+
+
+def test_a_double_reply_shows_the_confirmation_once(alice_client, alice, technical):
+    ticket = open_ticket(alice, technical)
+    url = reverse("tickets:reply", args=[ticket.number])
+    data = {"body": "Still broken.", "submission_token": str(uuid.uuid4())}
+    alice_client.post(url, data)
+    response = alice_client.post(url, data, follow=True)
+    assert read(response).text.count("Your reply has been sent.") == 1
