@@ -318,6 +318,7 @@ class TicketAdmin(DepartmentScopedAdmin):
             ids = department_ids(request)
             if ids is not None:
                 kwargs["queryset"] = Department.objects.filter(pk__in=ids)
+            kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -371,10 +372,6 @@ class TicketAdmin(DepartmentScopedAdmin):
             else:
                 self.message_user(request, _("Reply sent to the customer."), messages.SUCCESS)
         obj.refresh_from_db()
-
-    def save_related(self, request, form, formsets, change):
-        # The inlines are read-only; nothing to save there.
-        pass
 
     def _done(self, request, count):
         self.message_user(
