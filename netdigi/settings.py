@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redispatch_pending",
         "schedule": NOTIFICATION_REDISPATCH_EVERY,
     },
+    # Close tickets left "Answered" for TICKET_AUTOCLOSE_HOURS (every 10 minutes).
+    "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},
 }
 
 # ---------------------------------------------------------------------------------------
