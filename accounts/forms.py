@@ -55,8 +55,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
             if html_email_template_name
             else None
         )
+        # robust: with the broker down the error is logged and the page answers as it does
+        # for an unknown address (a 500 here would tell which addresses have an account).
         transaction.on_commit(
             lambda: send_email.delay(
                 subject=subject, body=body, html=html, from_email=from_email, to=[to_email]
-            )
+            ),
+            robust=True,
         )

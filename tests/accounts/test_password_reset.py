@@ -89,3 +89,24 @@ def test_a_used_reset_link_is_no_longer_valid(client, alice, django_capture_on_c
     client.post(set_url, {"new_password1": "pass-phrase-one!", "new_password2": "pass-phrase-one!"})
     again = client.get(link, follow=True)
     assert "This link is no longer valid" in again.content.decode()
+
+
+def test_with_the_broker_down_the_reset_page_answers_as_for_an_unknown_email(
+    client, alice, django_capture_on_commit_callbacks, caplog
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from accounts import tasks
+
+    unknown, _ = _ask_reset(client, "nobody@example.com", django_capture_on_commit_callbacks)
+    with mock.patch.object(
+        tasks.send_email, "delay", side_effect=OperationalError("broker unreachable")
+    ):
+        known, callbacks = _ask_reset(
+            client, "alice@example.com", django_capture_on_commit_callbacks
+        )
+    assert len(callbacks) == 1
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert "broker unreachable" in caplog.text

@@ -154,3 +154,12 @@ def test_attachments_are_stored_under_random_names_outside_any_url(alice_client,
         assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
         for guess in (f"/{attachment.file.name}", f"/media/{attachment.file.name}"):
             assert alice_client.get(guess).status_code == 404
+
+
+def test_the_customer_downloads_files_staff_attached_to_a_reply(alice_client, alices_ticket, sam):
+    reply = actions.add_reply(
+        ticket=alices_ticket, author=sam, body="Here is the fix", files=[checked(pdf_upload())]
+    )
+    response = alice_client.get(reply.attachments.get().get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="invoice.pdf"'
