@@ -293,6 +293,10 @@ class TicketAdmin(DepartmentScopedAdmin):
     inlines = [MessageInline, EventInline]
     actions = ["close_selected", "put_on_hold", "assign_to_me"]
 
+    def view_on_site(self, ticket):
+        # "View on site" opens the staff ticket page, not the customer's.
+        return ticket.get_staff_url()
+
     def get_queryset(self, request):
         tickets = (
             super()

@@ -56,7 +56,7 @@ class StaffReplyForm(forms.Form):
     """The reply box: a reply to the customer, or an internal note."""
 
     STATUS_CHOICES = [
-        ("", _("Automatic: Answered for a reply, unchanged for a note")),
+        ("", _("Answered (a note keeps the status)")),
         (Ticket.Status.ANSWERED, Ticket.Status.ANSWERED.label),
         (Ticket.Status.IN_PROGRESS, Ticket.Status.IN_PROGRESS.label),
         (Ticket.Status.ON_HOLD, Ticket.Status.ON_HOLD.label),

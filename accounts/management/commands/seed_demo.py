@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import User
 from notifications.models import Notification
@@ -126,7 +127,8 @@ class Command(BaseCommand):
 
     def _tickets(self, customer, other, staff):
         """A few tickets in different states so the queues are not empty. Created through
-        the ticket actions, like real ones; their emails are marked sent, not mailed."""
+        the ticket actions, like real ones, then moved back in time so that the queues show
+        waiting times (the answered invoice is old enough for `make autoclose`)."""
         departments = {d.slug: d for d in Department.objects.all()}
         technical = departments.get("technical-support")
         billing = departments.get("billing-payments")
@@ -134,69 +136,87 @@ class Command(BaseCommand):
         if not (technical and billing and sales):
             return
         hosting = customer.services.filter(kind=Service.Kind.HOSTING).first()
+        created = []
 
-        created_ids = []
-
-        def ticket(owner, department, subject, body, **kwargs):
-            existing = owner.tickets.filter(subject=subject).first()
-            if existing:
-                return existing, False
+        def ticket(owner, department, subject, body, age, **kwargs):
+            """Open the ticket unless it exists; None when it exists."""
+            if owner.tickets.filter(subject=subject).exists():
+                return None
             opened = actions.open_ticket(
                 customer=owner, department=department, subject=subject, body=body, **kwargs
             )
-            created_ids.append(opened.pk)
-            return opened, True
+            created.append(opened)
+            backdate(opened, age)
+            return opened
 
+        def backdate(ticket, age):
+            """Move everything that happened on `ticket` so far `age` into the past."""
+            shifted = {
+                name: F(name) - age
+                for name in ("created_at", "updated_at", "last_reply_at", "waiting_since")
+            }
+            Ticket.objects.filter(pk=ticket.pk).update(**shifted, closed_at=F("closed_at") - age)
+            ticket.messages.update(created_at=F("created_at") - age)
+            ticket.events.update(created_at=F("created_at") - age)
+
+        hour = timedelta(hours=1)
         ticket(
             customer,
             technical,
             "Website budi-store.co.id Error 500 Internal Server",
             'Since this morning my shop shows "500 Internal Server Error" on every page.\n'
             "I updated a WooCommerce plugin yesterday evening before it happened.",
+            age=timedelta(minutes=47),
             priority=Ticket.Priority.HIGH,
             service=hosting,
         )
 
-        mail, created = ticket(
+        mail = ticket(
             customer,
             technical,
             "Email info@budi-store.co.id cannot receive mail",
             "Customers say their emails to info@budi-store.co.id bounce.",
+            age=6 * hour,
             service=hosting,
         )
-        if created:
+        if mail:
             actions.add_reply(
                 ticket=mail,
                 author=staff,
                 body="Hello Budi,\n\nCould you forward one of the bounce messages to us?",
             )
+            backdate(mail, timedelta(hours=16, minutes=48))
             actions.add_reply(
                 ticket=mail,
                 author=customer,
                 body="Here is the bounce text: 552 5.2.2 Mailbox full.",
             )
+            backdate(mail, timedelta(hours=3, minutes=12))
 
-        invoice, created = ticket(
+        invoice = ticket(
             customer,
             billing,
             "Invoice INV-2291 was paid twice",
             "I paid invoice INV-2291 twice by bank transfer. Please refund one payment.",
+            age=20 * hour,
         )
-        if created:
+        if invoice:
             actions.add_reply(
                 ticket=invoice,
                 author=staff,
                 body="Hello Budi,\n\nWe found the double payment and refunded one of them.",
             )
+            backdate(invoice, 80 * hour)
 
-        upgrade, created = ticket(
+        upgrade = ticket(
             customer,
             sales,
             "Quote for an upgrade to a VPS",
             "My shop is growing; what would a VPS with 4 GB of RAM cost?",
+            age=24 * hour,
             priority=Ticket.Priority.LOW,
         )
-        if created:
+        if upgrade:
             actions.add_reply(
                 ticket=upgrade,
                 author=staff,
@@ -204,23 +224,27 @@ class Command(BaseCommand):
                 internal=True,
                 new_status=Ticket.Status.ON_HOLD,
             )
+            backdate(upgrade, 22 * hour)
 
-        dns, created = ticket(
+        dns = ticket(
             customer,
             technical,
             "DNS change for budi-store.co.id",
             "Please point www.budi-store.co.id to 203.0.113.10.",
+            age=5 * hour,
             service=hosting,
         )
-        if created:
+        if dns:
             actions.add_reply(ticket=dns, author=staff, body="Done; the change is live.")
             actions.close_ticket(ticket=dns, by=customer)
+            backdate(dns, 9 * 24 * hour)
 
         ticket(
             other,
             billing,
             "Payment confirmation for invoice INV-3107",
             "I transferred the payment for INV-3107 today; the receipt is attached.",
+            age=5 * hour,
         )
         # The demo's history is news to nobody: its emails are dropped, not sent.
-        Notification.objects.filter(ticket__in=created_ids).delete()
+        Notification.objects.filter(ticket__in=created).delete()
