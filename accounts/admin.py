@@ -35,6 +35,10 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (
+            _("Staff emails"),
+            {"fields": ["notify_new_ticket", "notify_customer_reply", "notify_ticket_moved"]},
+        ),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),

@@ -89,3 +89,9 @@ def test_staff_turn_their_emails_off_on_the_settings_page(sam):
     client.post("/staff/settings/", {})
     sam.refresh_from_db()
     assert sam.notify_ticket_moved is False
+
+
+def test_an_administrator_sees_the_settings_in_the_user_admin(root, sam):
+    html = logged_in(root).get(f"/admin/accounts/user/{sam.pk}/change/").content.decode()
+    for name in ["notify_new_ticket", "notify_customer_reply", "notify_ticket_moved"]:
+        assert f'name="{name}"' in html
