@@ -1,0 +1,74 @@
+"""Department scoping of the admin: staff see and act on their departments' objects only.
+
+Membership of a department is what makes a staff member able to use the Ticket and
+predefined-reply admin, without model permissions; superusers see every department.
+"""
+
+from django.contrib import admin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department
+
+
+def department_ids(request):
+    """The ids of the departments the user works in (None: all, for a superuser); computed
+    once per request, since every permission check of a page asks."""
+    if not hasattr(request, "_staff_department_ids"):
+        user = request.user
+        if user.is_active and user.is_superuser:
+            request._staff_department_ids = None
+        elif user.is_active and user.is_staff:
+            request._staff_department_ids = frozenset(
+                Department.objects.filter(staff=user).values_list("pk", flat=True)
+            )
+        else:
+            request._staff_department_ids = frozenset()
+    return request._staff_department_ids
+
+
+def works_in_any(request):
+    ids = department_ids(request)
+    return ids is None or bool(ids)
+
+
+def may_handle(request, department_id):
+    ids = department_ids(request)
+    return ids is None or department_id in ids
+
+
+class DepartmentScopedAdmin(admin.ModelAdmin):
+    """Department staff may use this admin for the objects of their departments."""
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or works_in_any(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or works_in_any(request)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another department's object is a 404 exactly like a missing one (the admin would
+        # otherwise redirect with "doesn't exist. Perhaps it was deleted?").
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class DepartmentFilter(admin.SimpleListFilter):
+    """The departments of the staff member only (not every department)."""
+
+    title = _("department")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        ids = department_ids(request)
+        departments = Department.objects.order_by("order", "name")
+        if ids is not None:
+            departments = departments.filter(pk__in=ids)
+        return [(str(d.pk), d.name) for d in departments]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(department=self.value())
+        return queryset
