@@ -1,0 +1,11 @@
+#!/bin/sh
+# Celery beat: the periodic tasks (re-dispatch of pending notifications, auto-close).
+# Run exactly ONE beat for the whole installation, or every task would run twice as often.
+set -e
+cd "$(dirname "$0")/.."
+# The project's virtualenv when there is one (a container installs into the system Python).
+if [ -d .venv/bin ]; then PATH="$PWD/.venv/bin:$PATH"; fi
+exec celery -A netdigi beat \
+  --schedule "${CELERY_BEAT_SCHEDULE_FILE:-/tmp/netdigi-celerybeat-schedule}" \
+  --loglevel "${CELERY_LOG_LEVEL:-INFO}" \
+  "$@"
