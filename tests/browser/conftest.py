@@ -1,7 +1,8 @@
 """Browser tests: Playwright (sync API) driving Debian's headless Chromium.
 
 The app is served by pytest-django's `live_server` (static files included), so every test
-here runs on a transactional database. Fixtures:
+here runs on a transactional database, with the data migration's departments put back
+before each test. Browser tests run after all other tests of the session. Fixtures:
 
 - `browser`: one Chromium for the whole run. Missing Chromium skips outside CI and fails
   in CI (CI=true), so a CI run never passes without having driven a browser.
@@ -12,11 +13,14 @@ here runs on a transactional database. Fixtures:
 - `screenshot(page, name)`: saves docs/screenshots/<name>.png when SCREENSHOTS=1.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +41,22 @@ CHROMIUM_ARGS = [
 # Long enough for a slow CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last (keeping the rest of pytest-django's order).
+
+    Playwright's loop runs from the first browser test to the end of the session; no other
+    test should run inside it.
+    """
+
+    def uses_browser(item):
+        return item.get_closest_marker("browser") is not None or "browser" in getattr(
+            item, "fixturenames", ()
+        )
+
+    items.sort(key=uses_browser)
 
 
 def _chromium_path():
@@ -65,8 +85,14 @@ def browser():
     # (the tests' set-up and checks) while a loop runs unless told this use is fine.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps a second set of connections for code that runs while an asyncio loop
+    # runs. Give it the very objects used so far, so the tests, the live server and
+    # pytest-django's set-up all talk to the same test database connection.
+    shared = {alias: connections[alias] for alias in connections}
     try:
         with sync_playwright() as playwright:
+            for alias, connection in shared.items():
+                connections[alias] = connection
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
@@ -88,13 +114,21 @@ def context_options():
     }
 
 
-@pytest.fixture
-def page(browser, context_options, live_server, django_db_serialized_rollback):
-    """A fresh context and page on the live server.
+@pytest.fixture(autouse=True)
+def _default_departments(transactional_db):
+    """The three departments of the data migration, put back before each test.
 
-    Serialized rollback puts back the rows of data migrations (the three departments)
-    that the transactional database flushes after each test.
+    The live server needs a transactional database, which is flushed after every
+    transactional test of the session. (Serialized rollback cannot restore them reliably:
+    a flush by a test without it recreates content types under new ids.)
     """
+    migration = importlib.import_module("tickets.migrations.0002_default_departments")
+    migration.create_departments(django_apps, None)
+
+
+@pytest.fixture
+def page(browser, context_options, live_server):
+    """A fresh context and page on the live server."""
     context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
