@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint messages autoclose clean
+.PHONY: run test install install-dev migrate seed lint messages autoclose clean prod-local
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+
+# The production stack on this machine: gunicorn with production settings, a Celery worker
+# and beat, on the local PostgreSQL (database netdigi_local) and Redis (db 1), with an SMTP
+# sink that prints every email. Serves http://127.0.0.1:8001 (PROD_PORT=...). See README.
+prod-local: install-dev
+	deploy/prod-local.sh
 
 # One auto-close pass (what Celery beat does every few minutes in production).
 autoclose: install
