@@ -1,8 +1,8 @@
 """Browser tests: Playwright (sync API) driving Debian's headless Chromium.
 
 The app is served by pytest-django's `live_server` (static files included), so every test
-here runs on a transactional database, with the data migration's departments put back
-before each test. Browser tests run after all other tests of the session. Fixtures:
+here runs on a transactional database (tests/conftest.py puts the data migration's
+departments back before each). Browser tests run after all other tests. Fixtures:
 
 - `browser`: one Chromium for the whole run. Missing Chromium skips outside CI and fails
   in CI (CI=true), so a CI run never passes without having driven a browser.
@@ -13,13 +13,11 @@ before each test. Browser tests run after all other tests of the session. Fixtur
 - `screenshot(page, name)`: saves docs/screenshots/<name>.png when SCREENSHOTS=1.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
@@ -112,18 +110,6 @@ def context_options():
         "timezone_id": "Asia/Jakarta",
         "viewport": {"width": 1280, "height": 800},
     }
-
-
-@pytest.fixture(autouse=True)
-def _default_departments(transactional_db):
-    """The three departments of the data migration, put back before each test.
-
-    The live server needs a transactional database, which is flushed after every
-    transactional test of the session. (Serialized rollback cannot restore them reliably:
-    a flush by a test without it recreates content types under new ids.)
-    """
-    migration = importlib.import_module("tickets.migrations.0002_default_departments")
-    migration.create_departments(django_apps, None)
 
 
 @pytest.fixture
