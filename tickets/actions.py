@@ -290,8 +290,10 @@ def update_ticket(*, ticket, by, **changes):
     if unknown:
         raise TypeError(f"update_ticket() got unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
+        # Lock the ticket's row only: the assignee is an outer join, which PostgreSQL
+        # cannot lock.
         locked = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("department", "assignee")
             .get(pk=ticket.pk)
         )
