@@ -25,8 +25,10 @@ def _unavailable():
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory):
+    """Started for the integration tests and stopped after them (the rest of the suite
+    does not share the machine with a worker and beat)."""
     reason = _unavailable()
     if reason:
         if os.environ.get("CI") == "true":
