@@ -1,0 +1,190 @@
+"""Tables (markdown) and the plot (PNG) of bench/results/results.json."""
+
+from pathlib import Path
+
+CEILING = "bare Django view (ceiling)"
+PLOT = "throughput_p95.png"
+READS = {"read", "staff"}
+
+
+def ceiling_rps(run):
+    values = [run["pages"][name]["rps"] for name in (CEILING, CEILING + ", again")
+              if name in run["pages"]]  # fmt: skip
+    return sum(values) / len(values) if values else None
+
+
+def page_names(results):
+    names = []
+    for run in results.values():
+        for name in run["pages"]:
+            if name not in names and not name.startswith(CEILING):
+                names.append(name)
+    return names
+
+
+def label(size):
+    size = int(size)
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
+
+
+def ms(us):
+    return f"{us / 1000:.1f}"
+
+
+def size_table(size, run):
+    ceiling = ceiling_rps(run)
+    s = run["settings"]
+    lines = [
+        f"### {label(size)} tickets ({run['tickets']:,} in the database, measured {run['when']})",
+        "",
+        f"gunicorn {s['workers']} sync workers, {s['load_generator']}, {s['concurrency']} "
+        f"connections; ceiling {ceiling:,.0f} req/s (mean of a run before and after the pages).",
+        "",
+        "| page | user | SQL queries | req/s | % of ceiling | p50 ms | p95 ms | p99 ms "
+        "| expected answers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in run["pages"].items():
+        if not row.get("available", True):
+            lines.append(f"| {name} | {row['user']} | not available (HTTP "
+                         f"{row['probe_status']}) | | | | | | |")  # fmt: skip
+            continue
+        share = f"{100 * row['rps'] / ceiling:.0f}%" if ceiling else ""
+        lines.append(
+            f"| {name} | {row['user']} | {row['queries']} | {row['rps']:,.1f} | {share} | "
+            f"{ms(row['p50_us'])} | {ms(row['p95_us'])} | {ms(row['p99_us'])} | "
+            f"{row['ok']}/{row['requests']} × {row['expect']} |"
+        )
+    notes = [f"- {name}: {row['note']}" for name, row in run["pages"].items() if row.get("note")]
+    if notes:
+        lines += ["", *notes]
+    rss = run.get("rss")
+    if rss:
+        before = ", ".join(f"{v} MiB" for v in rss["before_mib"].values())
+        after = ", ".join(f"{v} MiB" for v in rss["after_mib"].values())
+        lines += ["", f"Worker RSS before {rss['requests']:,} more requests (customer pages in "
+                  f"turn): {before}; after: {after}."]  # fmt: skip
+    email = run.get("email")
+    if email:
+        rate, latency = email["throughput"], email["latency"]
+        lines += [
+            "",
+            f"Email, one Celery worker (1 process) to a local SMTP sink: "
+            f"{rate.get('per_second', 0):.1f} notifications/s ({rate['count']} queued at once); "
+            f"ticket POST → customer's email p50 {latency.get('p50_s', 0):.3f} s, p95 "
+            f"{latency.get('p95_s', 0):.3f} s ({latency['arrived']}/{latency['posts']} posts, "
+            f"one every {latency['pause_s']} s).",
+        ]
+    return lines
+
+
+def budgets(results):
+    sizes = sorted(results, key=int)
+    small, large = sizes[0], sizes[-1]
+    lines = [
+        "## Budgets",
+        "",
+        f"Compared: {label(small)} and {label(large)} tickets.",
+        "",
+        "| page | queries ≤ 8 and flat | p95 ratio ≤ 1.2 | throughput vs ceiling |",
+        "|---|---|---|---|",
+    ]
+    for name in page_names(results):
+        rows = [results[s]["pages"].get(name) for s in sizes]
+        if not all(r and r.get("available", True) for r in rows):
+            lines.append(f"| {name} | not available | | |")
+            continue
+        queries = [r["queries"] for r in rows]
+        flat = len(set(queries)) == 1
+        q = "met" if flat and max(queries) <= 8 else "**missed**"
+        ratio = rows[-1]["p95_us"] / rows[0]["p95_us"] if rows[0]["p95_us"] else 0
+        r = f"{ratio:.2f} " + ("met" if ratio <= 1.2 else "**missed**")
+        goal = 0.5 if rows[-1]["kind"] in READS else 0.25
+        ceiling = ceiling_rps(results[large])
+        share = rows[-1]["rps"] / ceiling
+        c = f"{share:.0%} of ceiling (goal {goal:.0%}) " + (
+            "met" if share >= goal else "**missed**"
+        )
+        lines.append(f"| {name} | {'/'.join(map(str, queries))} {q} | {r} | {c} |")
+    return lines
+
+
+def trend_table(results):
+    sizes = sorted(results, key=int)
+    head = " | ".join(f"p95 ms {label(s)}" for s in sizes)
+    rps = " | ".join(f"req/s {label(s)}" for s in sizes)
+    lines = [
+        "## Across ticket counts",
+        "",
+        f"| page | queries | {head} | {rps} |",
+        "|---|---|" + "---:|" * (2 * len(sizes)),
+    ]
+    for name in [CEILING, *page_names(results)]:
+        rows = [results[s]["pages"].get(name) for s in sizes]
+        cells_q, cells_p, cells_r = [], [], []
+        for row in rows:
+            if not row or not row.get("available", True):
+                cells_q.append("–")
+                cells_p.append("n/a")
+                cells_r.append("n/a")
+            else:
+                cells_q.append(str(row["queries"]))
+                cells_p.append(ms(row["p95_us"]))
+                cells_r.append(f"{row['rps']:,.0f}")
+        lines.append(f"| {name} | {'/'.join(cells_q)} | {' | '.join(cells_p)} | "
+                     f"{' | '.join(cells_r)} |")  # fmt: skip
+    return lines
+
+
+def plot(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(results, key=int)
+    xs = [int(s) for s in sizes]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 6.5))
+    for name in [CEILING, *page_names(results)]:
+        points = [(x, results[s]["pages"].get(name)) for x, s in zip(xs, sizes, strict=True)]
+        points = [(x, row) for x, row in points if row and row.get("available", True)]
+        if not points:
+            continue
+        style = "k--" if name == CEILING else "-o"
+        left.plot([x for x, _ in points], [r["rps"] for _, r in points], style, label=name)
+        right.plot([x for x, _ in points], [r["p95_us"] / 1000 for _, r in points], style)
+    for axis, title, unit in ((left, "Throughput", "requests/s"), (right, "p95 latency", "ms")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xticks(xs, [label(s) for s in sizes])
+        axis.set_xlabel("tickets in the database")
+        axis.set_ylabel(unit)
+        axis.set_title(title)
+        axis.grid(True, which="both", alpha=0.3)
+    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0.14, 1, 1))
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write(results, folder):
+    folder = Path(folder)
+    sizes = sorted(results, key=int)
+    lines = [
+        "# Benchmark results",
+        "",
+        "Made by `make bench` (bench/run.py); how to read them: bench/README.md.",
+        "",
+        f"![Throughput and p95 per page against ticket count]({PLOT})",
+        "",
+        *budgets(results),
+        "",
+        *trend_table(results),
+        "",
+        "## Each run",
+        "",
+    ]
+    for size in sizes:
+        lines += [*size_table(size, results[size]), ""]
+    (folder / "README.md").write_text("\n".join(lines))
+    plot(results, folder / PLOT)
