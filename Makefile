@@ -49,3 +49,11 @@ autoclose: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The performance benchmark (bench/README.md): seeds PostgreSQL databases netdigi_bench_<count>
+# once, measures every page with wrk, writes bench/results/. E.g. BENCH_ARGS="--sizes 10000".
+.PHONY: bench
+bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PIP) install --quiet -r requirements-bench.txt
+	$(PY) bench/run.py $(BENCH_ARGS)
