@@ -3,11 +3,17 @@
 import pytest
 from django.core import mail
 
-from notifications.emails import build_email
+from notifications.emails import build_email, single_line
 from notifications.tasks import deliver
 from tests.tickets.helpers import open_ticket
 
-BREAKS = ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x00", "\r\n\t"]
+# What can be stored in a subject or name (forms refuse NUL, and PostgreSQL cannot store it).
+BREAKS = ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1e", "\r\n\t"]
+
+
+@pytest.mark.parametrize("brk", [*BREAKS, "\x00", "\x1b", "\x7f"], ids=repr)
+def test_a_header_value_is_one_line_without_control_characters(brk):
+    assert single_line(f"Help{brk}Bcc: victim@example.net") == "Help Bcc: victim@example.net"
 
 
 @pytest.mark.parametrize("brk", BREAKS, ids=repr)
