@@ -16,7 +16,8 @@ from tickets.models import Department
 
 @pytest.fixture(autouse=True)
 def _guide_departments(request):
-    """The three departments of the data migration exist in every database test.
+    """The three departments of the data migrations (English and Indonesian texts) exist
+    in every database test.
 
     Transactional tests flush the database when they end, data migrations included; this
     puts the guide's departments back for whichever test comes next.
@@ -33,6 +34,8 @@ def _guide_departments(request):
         return
     migration = importlib.import_module("tickets.migrations.0002_default_departments")
     migration.create_departments(django_apps, None)
+    indonesian = importlib.import_module("tickets.migrations.0005_indonesian_department_texts")
+    indonesian.fill_indonesian_texts(django_apps, None)
 
 
 @pytest.fixture

@@ -30,13 +30,14 @@ from .templatetags.staff_tags import format_duration
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "sender_email", "is_active", "order"]
+    list_display = ["name", "name_id", "sender_email", "is_active", "order"]
     list_editable = ["is_active", "order"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_id"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "examples"]}),
+        (_("Bahasa Indonesia"), {"fields": ["name_id", "description_id", "examples_id"]}),
         (_("Queue"), {"fields": ["sender_email", "is_active", "order", "staff"]}),
     ]
 

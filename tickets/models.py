@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,14 @@ class Department(models.Model):
     examples = models.TextField(
         _("examples"), blank=True, help_text=_("One example per line, shown to customers.")
     )
+    # The same texts in Bahasa Indonesia; an empty one falls back to the English text.
+    name_id = models.CharField(_("name (Indonesian)"), max_length=100, blank=True)
+    description_id = models.TextField(_("description (Indonesian)"), blank=True)
+    examples_id = models.TextField(
+        _("examples (Indonesian)"),
+        blank=True,
+        help_text=_("One example per line, shown to customers who read Bahasa Indonesia."),
+    )
     sender_email = models.EmailField(
         _("sender address"),
         blank=True,
@@ -48,11 +57,28 @@ class Department(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    def _localized(self, field):
+        """The field in the active language: its Indonesian twin when that is filled in."""
+        if (get_language() or "").split("-")[0] == "id":
+            value = getattr(self, f"{field}_id")
+            if value.strip():
+                return value
+        return getattr(self, field)
+
+    @property
+    def display_name(self):
+        return self._localized("name")
+
+    @property
+    def display_description(self):
+        return self._localized("description")
 
     @property
     def example_list(self):
-        return [line.strip() for line in self.examples.splitlines() if line.strip()]
+        examples = self._localized("examples")
+        return [line.strip() for line in examples.splitlines() if line.strip()]
 
     def get_open_ticket_url(self):
         return reverse("tickets:open_form", args=[self.slug])
