@@ -169,6 +169,9 @@ STORAGES = {
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Files are received by a handler that stops keeping one once it passes the attachment size
+# limit and keeps none beyond the count limit; temporary files are anonymous (no leftovers).
+FILE_UPLOAD_HANDLERS = ["tickets.upload_handlers.AttachmentUploadHandler"]
 # A whole request may hold the attachments plus the form: 5 x 10 MB and some room.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -179,6 +182,8 @@ TICKET_ATTACHMENT_MAX_FILES = env.int("TICKET_ATTACHMENT_MAX_FILES", default=5)
 TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Pillow refuses images above this many pixels (decompression bombs).
 TICKET_IMAGE_MAX_PIXELS = env.int("TICKET_IMAGE_MAX_PIXELS", default=40_000_000)
+# What one customer's own uploads may take in total, over all their tickets (0: no limit).
+TICKET_CUSTOMER_QUOTA_BYTES = env.int("TICKET_CUSTOMER_QUOTA_BYTES", default=500 * 1024 * 1024)
 TICKET_NUMBER_DIGITS = 6
 TICKETS_PER_PAGE = 25
 TICKET_AUTOCLOSE_HOURS = env.int("TICKET_AUTOCLOSE_HOURS", default=72)

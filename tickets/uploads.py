@@ -4,10 +4,22 @@ The browser's content type and the file name are only claims. A file is accepted
 extension is on the allow-list and its bytes are what that extension says: images must
 open with Pillow under a pixel cap, PDFs start with the PDF header, archives are read for
 their count and uncompressed size, text is UTF-8 without binary bytes.
+
+Polyglots (a file that is a valid image or PDF *and* something a browser or a script engine
+would run, such as an image header in front of HTML, or a GIF that is also JavaScript) are
+found by scanning every byte of images and PDFs for markup and script markers: HTML tags
+that load or run things, `javascript:` URLs, script calls, PDF actions that run code. The
+markers are long enough that compressed pixel data does not hold one by chance (at worst
+about one 10 MB file in thousands). Text files are not scanned inside (a web server's log
+quotes HTML all the time) but may not *be* a markup document or a script: a .txt that starts
+as HTML, SVG, XML, PHP or with a #! line does not match its extension. Nothing is converted:
+a file is stored byte for byte as sent, or refused.
 """
 
 import codecs
 import io
+import re
+import struct
 import unicodedata
 import warnings
 import zipfile
@@ -58,14 +70,27 @@ def allowed_extensions_text():
     return " ".join(sorted(ALLOWED_TYPES))
 
 
+# Characters that never belong in a file name shown to people or sent in a header: control
+# and formatting characters (Cc, Cf: bidi overrides, zero-width...), unassigned or private
+# ones (Cn, Co, Cs), line and paragraph separators (Zl, Zp).
+_NAME_DROPPED = {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
+
+
 def clean_filename(name):
-    """The customer's file name, made safe to keep as data and to send back in a header."""
-    name = str(name or "")
+    """The customer's file name, made safe to keep as data and to send back in a header.
+
+    Only the last path component is kept, whichever separator the client used; `..`,
+    control and bidi characters are dropped; leading dots (hidden files, `..`) and trailing
+    dots and spaces (which Windows drops, changing the extension) are stripped.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
     # Only the last path component, whichever separator the client used.
     name = name.replace("\\", "/").split("/")[-1]
-    # Drop control characters and invisible formatting ones (bidi overrides, zero-width...).
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.strip().lstrip(".").strip()
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _NAME_DROPPED)
+    name = " ".join(name.split())
+    while ".." in name:
+        name = name.replace("..", ".")
+    name = name.strip(" .")
     if not name:
         name = "file"
     if len(name) > 200:
@@ -98,11 +123,75 @@ def _sniff(head):
     return None
 
 
+# Markers of active content in a file that claims to be an image or a PDF. Each is long
+# and specific enough not to occur by chance in compressed data.
+_ACTIVE_MARKERS = re.compile(
+    rb"<(?:script|html|body|head|iframe|frame|frameset|object|embed|applet|svg|meta"
+    rb"|x:script)[\s/>]"
+    rb"|<!doctype\s"
+    rb"|<\?php"
+    rb"|<!\[cdata\["
+    rb"|(?:java|vb)script\s*:"
+    rb"|\bon(?:error|load|click|mouseover|focus|begin|end)\s*="
+    rb"|\b(?:alert|prompt|confirm|eval|atob|fetch|settimeout|setinterval|importscripts)\s*\("
+    rb"|\bdocument\s*\.\s*(?:cookie|domain|write|location)"
+    rb"|\bwindow\s*\.\s*(?:location|open|name)"
+    rb"|\bstring\s*\.\s*fromcharcode",
+    re.IGNORECASE,
+)
+# PDF names that run code or launch programs when the document is opened.
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JavaScript|JS|Launch|RichMedia|XFA|EmbeddedFile|SubmitForm|ImportData)(?![A-Za-z])"
+)
+# A text file may quote markup, but may not be a markup document or a script itself.
+_MARKUP_DOCUMENT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<(?:!doctype|html|head|body|svg|script|iframe|\?xml|\?php|%)"
+    rb"|#!)",
+    re.IGNORECASE,
+)
+_SCAN_CHUNK = 256 * 1024
+_SCAN_OVERLAP = 64
+
+
+def _scan(upload, pattern):
+    """Does `pattern` occur anywhere in the file? Read in chunks that overlap, so a marker
+    split across two chunks is found too."""
+    upload.seek(0)
+    tail = b""
+    try:
+        while True:
+            chunk = upload.read(_SCAN_CHUNK)
+            if not chunk:
+                return False
+            if pattern.search(tail + chunk):
+                return True
+            tail = chunk[-_SCAN_OVERLAP:]
+    finally:
+        upload.seek(0)
+
+
+def _check_inert(upload, content_type):
+    if _scan(upload, _ACTIVE_MARKERS):
+        raise ValidationError(
+            _("the file holds web page or script content, which is not allowed in an attachment.")
+        )
+    if content_type == "application/pdf" and _scan(upload, _PDF_ACTIVE):
+        raise ValidationError(_("the PDF holds scripts or embedded programs."))
+
+
+def _too_large_image(max_pixels):
+    return ValidationError(
+        _("the image is too large (more than %(pixels)s pixels).") % {"pixels": f"{max_pixels:,}"}
+    )
+
+
 def _check_image(upload, content_type):
+    """Open the image with Pillow: the size is read from the header and checked against the
+    pixel cap before a single pixel is decoded; only then is the image decoded in full. Any
+    warning Pillow gives (a decompression bomb, a malformed chunk) is a refusal."""
     max_pixels = settings.TICKET_IMAGE_MAX_PIXELS
     upload.seek(0)
     with warnings.catch_warnings():
-        # Pillow warns about oversized or odd images; here a warning is a refusal.
         warnings.simplefilter("error")
         try:
             with Image.open(upload) as image:
@@ -110,28 +199,66 @@ def _check_image(upload, content_type):
                     raise ValueError("format mismatch")
                 width, height = image.size
                 if width * height > max_pixels:
-                    raise OverflowError
+                    raise _too_large_image(max_pixels)
                 image.verify()
             upload.seek(0)
             with Image.open(upload) as image:
                 image.load()
-        except OverflowError:
-            raise ValidationError(
-                _("the image is too large (more than %(pixels)s pixels).")
-                % {"pixels": f"{max_pixels:,}"}
-            ) from None
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_large_image(max_pixels) from None
         except Exception:
             raise ValidationError(_("the file is not a valid image.")) from None
         finally:
             upload.seek(0)
 
 
+def _zip_member_count(upload):
+    """The number of members the archive's end record declares, read before anything else
+    of the archive (its central directory may be huge). None when there is no end record."""
+    upload.seek(0, io.SEEK_END)
+    size = upload.tell()
+    # The end record is 22 bytes plus a comment of at most 65,535 bytes, at the very end.
+    start = max(0, size - 22 - 65_535)
+    upload.seek(start)
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    (count,) = struct.unpack("<H", tail[at + 10 : at + 12])
+    if count == 0xFFFF:
+        # ZIP64: the real count is in the ZIP64 end record the locator before it points to.
+        locator = tail[max(0, at - 20) : at]
+        if len(locator) < 20 or not locator.startswith(b"PK\x06\x07"):
+            return None
+        (record_offset,) = struct.unpack("<Q", locator[8:16])
+        upload.seek(record_offset)
+        record = upload.read(56)
+        upload.seek(0)
+        if len(record) < 56 or not record.startswith(b"PK\x06\x06"):
+            return None
+        (count,) = struct.unpack("<Q", record[32:40])
+    return count
+
+
 def _check_zip(upload):
+    """The member count (from the end record) and the declared uncompressed size of every
+    member are checked before a single member is unpacked; nothing is ever unpacked here.
+    Python's zipfile, like any careful tool, stops at the declared size when unpacking."""
+    count = _zip_member_count(upload)
+    if count is None:
+        raise ValidationError(_("the file is not a valid ZIP archive."))
+    if count > ZIP_MAX_MEMBERS:
+        raise ValidationError(
+            _("the archive holds more than %(count)s files.") % {"count": ZIP_MAX_MEMBERS}
+        )
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error):
         raise ValidationError(_("the file is not a valid ZIP archive.")) from None
     finally:
         upload.seek(0)
@@ -147,6 +274,10 @@ def _check_zip(upload):
 
 
 def _check_text(upload):
+    head = _head(upload, 1024)
+    if _MARKUP_DOCUMENT.match(head):
+        # An HTML/SVG/XML page or a script named .txt: the bytes are not what the name says.
+        raise ValidationError(_("the file's content does not match its extension."))
     upload.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -171,11 +302,15 @@ def check_upload(upload):
                 _("this type of file is not allowed (allowed: %(types)s).")
                 % {"types": allowed_extensions_text()}
             )
+        # The size is known before the content is read; a file the upload handler stopped
+        # keeping (too large) has no content here at all.
         max_bytes = settings.TICKET_ATTACHMENT_MAX_BYTES
         if upload.size > max_bytes:
             raise ValidationError(
                 _("the file is larger than %(size)s.") % {"size": filesizeformat(max_bytes)}
             )
+        if getattr(upload, "discarded", False):
+            raise ValidationError(_("the file was not received."))
         if upload.size == 0:
             raise ValidationError(_("the file is empty."))
         expected = ALLOWED_TYPES[extension]
@@ -188,6 +323,9 @@ def check_upload(upload):
             raise ValidationError(_("the file's content does not match its extension."))
         elif expected in IMAGE_FORMATS:
             _check_image(upload, expected)
+            _check_inert(upload, expected)
+        elif expected == "application/pdf":
+            _check_inert(upload, expected)
         elif expected == "application/zip":
             _check_zip(upload)
     except ValidationError as error:
