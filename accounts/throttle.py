@@ -1,0 +1,85 @@
+"""How failed logins are counted (django-axes, configured in netdigi/settings.py).
+
+Two counters, each with a limit of its own and the same cool-off:
+
+- an email tried from one address (AXES_FAILURE_LIMIT): someone guessing one customer's
+  password from their machine;
+- an address, whatever the emails (LOGIN_FAILURE_LIMIT_PER_IP): someone trying many
+  accounts from one machine.
+
+Nothing is counted per email alone, so failures from a stranger's address never lock the
+customer out of their own. Axes compares one number with one limit; the handler puts the
+address's count on the scale of AXES_FAILURE_LIMIT, so each counter meets its own limit.
+"""
+
+import math
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.shortcuts import render
+
+
+def login_email(request, credentials=None):
+    """The email a login attempt is counted under: as the backend matches it, whatever its
+    case and surrounding blanks."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(value, str):
+        return value
+    return value.strip().lower()
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+    entry of X-Forwarded-For that the outermost trusted proxy wrote (the entries left of it
+    come from the client and can be anything)."""
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR")
+
+
+class LoginThrottleHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit per counter (see the module's docstring)."""
+
+    def get_failures(self, request, credentials=None):
+        email_here, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        limit = settings.AXES_FAILURE_LIMIT
+        per_address = settings.LOGIN_FAILURE_LIMIT_PER_IP
+        # address * limit // per_address >= limit exactly when address >= per_address.
+        return max(email_here, address * limit // per_address)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        # The owner got in: their own typos from this address are forgotten. Failures of
+        # this address against other emails stay counted.
+        AccessAttempt.objects.filter(
+            username=user.get_username().lower(), ip_address=request.axes_ip_address
+        ).delete()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page of a login refused for too many failures: what happened, how long to wait,
+    and the way out (a password reset). The same for every email, known or not."""
+    cool_off = get_cool_off(request)
+    minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
