@@ -226,6 +226,11 @@ TICKET_CUSTOMER_QUOTA_BYTES = env.int("TICKET_CUSTOMER_QUOTA_BYTES", default=500
 TICKET_NUMBER_DIGITS = 6
 TICKETS_PER_PAGE = 25
 TICKET_AUTOCLOSE_HOURS = env.int("TICKET_AUTOCLOSE_HOURS", default=72)
+# Flood protection of the customer pages (tickets/throttle.py): "COUNT/PERIOD" with PERIOD
+# in s, m, h or d; "0" turns a limit off. New tickets of one customer, and posts of one
+# customer (replies plus the first messages of new tickets).
+TICKET_RATE_LIMIT = env.str("TICKET_RATE_LIMIT", default="5/10m")
+TICKET_REPLY_RATE_LIMIT = env.str("TICKET_REPLY_RATE_LIMIT", default="20/10m")
 
 # ---------------------------------------------------------------------------------------
 # Email

@@ -1,0 +1,168 @@
+"""Flood protection of the customer's Support pages.
+
+A customer who opens tickets or posts faster than any person writes gets a "slow down"
+answer: nothing is stored and nothing is emailed. The limits are settings of the form
+"COUNT/PERIOD" (PERIOD: a number and s, m, h or d; "" or "0" turns a limit off):
+
+- TICKET_RATE_LIMIT: new tickets of one customer ("5/10m");
+- TICKET_REPLY_RATE_LIMIT: posts of one customer, replies and the first messages of new
+  tickets together ("20/10m").
+
+They are counted from the customer's own rows, so every web process sees the same count
+and nothing else needs to be stored. The second submit of a double click (the same form
+token) is never refused: it finds the post the first one made.
+"""
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Message
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+def parse_rate(text):
+    """Parse a rate: "5/10m" -> (5, timedelta(minutes=10)); "" or "0" -> None (no limit)."""
+    text = (text or "").strip()
+    if text in ("", "0"):
+        return None
+    match = RATE.match(text)
+    if not match:
+        raise ValueError(f"A rate is written like 5/10m, not {text!r}.")
+    count, amount, unit = match.groups()
+    seconds = int(amount or 1) * UNITS[unit]
+    if int(count) < 1 or seconds < 1:
+        raise ValueError(f"A rate needs a count and a period of at least 1, not {text!r}.")
+    return int(count), timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a post was refused: `count` new tickets (kind "tickets") or posts (kind
+    "posts") within `period`; one more is allowed after `retry_after`."""
+
+    kind: str
+    count: int
+    period: timedelta
+    retry_after: timedelta
+
+    @property
+    def retry_after_seconds(self):
+        return max(1, math.ceil(self.retry_after.total_seconds()))
+
+    @property
+    def wait_minutes(self):
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+
+def _token(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _refusal(kind, times, rate, now):
+    """`times`: the customer's newest times within the period, newest first (at most
+    `count` of them). Refused when there are already `count`."""
+    count, period = rate
+    if len(times) < count:
+        return None
+    return Refusal(
+        kind=kind, count=count, period=period, retry_after=times[count - 1] + period - now
+    )
+
+
+def check_new_ticket(customer, submission_token=None):
+    """A Refusal when `customer` may not open a ticket now, else None."""
+    token = _token(submission_token)
+    if token and customer.tickets.filter(submission_token=token).exists():
+        return None  # the double submit of a ticket already opened
+    now = timezone.now()
+    for kind, rate, times in (
+        ("tickets", parse_rate(settings.TICKET_RATE_LIMIT), _ticket_times),
+        ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times),
+    ):
+        if rate:
+            refused = _refusal(kind, times(customer, rate, now), rate, now)
+            if refused:
+                return refused
+    return None
+
+
+def check_reply(customer, ticket, submission_token=None):
+    """A Refusal when `customer` may not post on `ticket` now, else None."""
+    token = _token(submission_token)
+    if token and ticket.messages.filter(submission_token=token).exists():
+        return None  # the double submit of a reply already posted
+    rate = parse_rate(settings.TICKET_REPLY_RATE_LIMIT)
+    if not rate:
+        return None
+    now = timezone.now()
+    return _refusal("posts", _post_times(customer, rate, now), rate, now)
+
+
+def _ticket_times(customer, rate, now):
+    count, period = rate
+    recent = customer.tickets.filter(created_at__gt=now - period).order_by("-created_at")
+    return list(recent.values_list("created_at", flat=True)[:count])
+
+
+def _post_times(customer, rate, now):
+    count, period = rate
+    recent = Message.objects.filter(author=customer, created_at__gt=now - period)
+    return list(recent.order_by("-created_at").values_list("created_at", flat=True)[:count])
+
+
+def _duration(period):
+    seconds = int(period.total_seconds())
+    for size, label in (
+        (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n)),
+        (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n)),
+        (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n)),
+    ):
+        if seconds >= size and seconds % size == 0:
+            return label(seconds // size) % {"n": seconds // size}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+
+
+def slow_down(request, refusal, *, replying=False):
+    """Tell the customer to slow down, as a message on the page being rendered again, and
+    return the seconds for the response's Retry-After header."""
+    values = {
+        "period": _duration(refusal.period),
+        "wait": ngettext("%(n)d minute", "%(n)d minutes", refusal.wait_minutes)
+        % {"n": refusal.wait_minutes},
+    }
+    if refusal.kind == "tickets":
+        sent = ngettext(
+            "Please slow down: you have opened %(count)d ticket in the last %(period)s.",
+            "Please slow down: you have opened %(count)d tickets in the last %(period)s.",
+            refusal.count,
+        )
+    else:
+        sent = ngettext(
+            "Please slow down: you have sent %(count)d message in the last %(period)s.",
+            "Please slow down: you have sent %(count)d messages in the last %(period)s.",
+            refusal.count,
+        )
+    if replying:
+        outcome = _("Your reply has not been sent; please try again in %(wait)s.")
+    else:
+        outcome = _("This ticket has not been opened; please try again in %(wait)s.")
+    kept = _("Your text is kept below (attach any files again).")
+    messages.error(
+        request,
+        " ".join([sent % {"count": refusal.count, **values}, outcome % values, kept]),
+    )
+    return refusal.retry_after_seconds
