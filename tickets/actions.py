@@ -32,6 +32,31 @@ def _new_ticket_number():
         digits += 1
 
 
+class AttachmentsNotStored(Exception):
+    """The files could not be written (disk full, quota of the volume, I/O error). Nothing of
+    the action was kept: no row, no file. The message is for people; the cause stays in the
+    log."""
+
+
+def _store(field_file, name, content):
+    """Write `content` into `field_file` under a fresh random name.
+
+    The storage writes a file chunk by chunk and leaves it half-written when a write fails
+    (a full disk). The random name is chosen here, first, so that whatever was written under
+    it can be removed."""
+    target = field_file.field.generate_filename(field_file.instance, name)
+    try:
+        saved = field_file.storage.save(target, content, max_length=field_file.field.max_length)
+    except OSError as error:
+        _delete_quietly(field_file.storage, target)
+        raise AttachmentsNotStored(str(error)) from error
+    except BaseException:
+        _delete_quietly(field_file.storage, target)
+        raise
+    setattr(field_file.instance, field_file.field.attname, saved)
+    return getattr(field_file.instance, field_file.field.attname)
+
+
 def _save_attachments(message, checked_files, stored):
     """Store each checked file under a random name; `stored` collects what was written so
     that the caller can remove it if the transaction fails."""
@@ -43,22 +68,24 @@ def _save_attachments(message, checked_files, stored):
             size=checked.size,
         )
         checked.upload.seek(0)
-        attachment.file.save(checked.name, checked.upload, save=False)
-        stored.append(attachment.file)
+        stored.append(_store(attachment.file, checked.name, checked.upload))
         if attachment.is_image:
             thumb = make_thumbnail(checked.upload)
             if thumb:
-                attachment.thumbnail.save("thumb.png", ContentFile(thumb), save=False)
-                stored.append(attachment.thumbnail)
+                stored.append(_store(attachment.thumbnail, "thumb.png", ContentFile(thumb)))
         attachment.save()
+
+
+def _delete_quietly(storage, name):
+    try:
+        storage.delete(name)
+    except OSError:
+        pass
 
 
 def _discard(stored):
     for field_file in stored:
-        try:
-            field_file.storage.delete(field_file.name)
-        except OSError:
-            pass
+        _delete_quietly(field_file.storage, field_file.name)
 
 
 def _record(ticket, actor, field, old, new):

@@ -3,16 +3,38 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Ticket
+from .models import Attachment, Ticket
 from .uploads import ALLOWED_TYPES, check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        # The limits, for the page's script to flag a file before it is uploaded (the server
+        # checks again). Read at render time, so that they follow the settings.
+        attrs = {
+            **(attrs or {}),
+            "data-max-bytes": settings.TICKET_ATTACHMENT_MAX_BYTES,
+            "data-max-files": settings.TICKET_ATTACHMENT_MAX_FILES,
+        }
+        return super().get_context(name, value, attrs)
+
+
+class ServiceSelect(forms.Select):
+    """The customer's services, each option carrying its domain for the subject coach."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        service = getattr(value, "instance", None)
+        if service is not None and service.domain:
+            option["attrs"]["data-domain"] = service.domain
+        return option
 
 
 class AttachmentsField(forms.FileField):
@@ -60,6 +82,29 @@ def attachments_help_text():
     }
 
 
+def check_customer_quota(customer, checked_files):
+    """Refuse files that would take `customer`'s own uploads past TICKET_CUSTOMER_QUOTA_BYTES.
+
+    Counts what the customer uploaded on all their tickets (staff files do not count)."""
+    quota = settings.TICKET_CUSTOMER_QUOTA_BYTES
+    adding = sum(checked.size for checked in checked_files)
+    if not quota or not adding:
+        return
+    used = (
+        Attachment.objects.filter(message__author=customer).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    if used + adding > quota:
+        raise ValidationError(
+            _(
+                "These files would take your attachments past your storage limit of %(quota)s "
+                "(%(used)s used). Send fewer or smaller files, or ask us in the message."
+            )
+            % {"quota": filesizeformat(quota), "used": filesizeformat(used)},
+            code="quota",
+        )
+
+
 class OpenTicketForm(forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
@@ -74,7 +119,11 @@ class OpenTicketForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("None"),
-        help_text=_("If the problem concerns one of your services, choose it here."),
+        widget=ServiceSelect,
+        help_text=_(
+            "If the problem concerns one of your services (a hosting plan, a domain...), "
+            "choose it here: it helps our technical team a lot."
+        ),
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
@@ -99,6 +148,7 @@ class OpenTicketForm(forms.Form):
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.customer = customer
         # Only the customer's own services: another customer's id is "not a valid choice".
         self.fields["service"].queryset = customer.services.order_by("product_name", "domain")
         self.fields["attachments"].help_text = attachments_help_text()
@@ -126,6 +176,11 @@ class OpenTicketForm(forms.Form):
             raise ValidationError(_("This field is required."), code="required")
         return body.strip("\n\r ")
 
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        check_customer_quota(self.customer, files)
+        return files
+
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
@@ -134,8 +189,10 @@ class ReplyForm(forms.Form):
     attachments = AttachmentsField(label=_("Attachments"))
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The customer replying: their storage quota applies to the files.
+        self.customer = customer
         self.fields["attachments"].help_text = attachments_help_text()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -146,6 +203,12 @@ class ReplyForm(forms.Form):
         if not body.strip():
             raise ValidationError(_("This field is required."), code="required")
         return body.strip("\n\r ")
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if self.customer is not None:
+            check_customer_quota(self.customer, files)
+        return files
 
 
 class TicketFilterForm(forms.Form):

@@ -1,5 +1,6 @@
 """The customer's Support pages: open a ticket, follow it, reply, close it."""
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -9,10 +10,21 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import actions, queries
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
+
+logger = logging.getLogger(__name__)
+
+
+# When the disk is full (or another storage fault): the customer's text is still in the form,
+# nothing was saved, and the cause goes to the log, not to the page.
+FILES_NOT_STORED = gettext_lazy(
+    "Your files could not be saved because of a problem on our side, so nothing has been "
+    "sent yet. Please try again in a few minutes, or send your message without the files."
+)
 
 
 def _confirm(request, text):
@@ -63,16 +75,21 @@ def open_ticket(request, slug):
         form = OpenTicketForm(request.POST, request.FILES, customer=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            ticket = actions.open_ticket(
-                customer=request.user,
-                department=department,
-                service=data["service"],
-                subject=data["subject"],
-                priority=data["priority"],
-                body=data["body"],
-                files=data["attachments"],
-                submission_token=data["submission_token"],
-            )
+            try:
+                ticket = actions.open_ticket(
+                    customer=request.user,
+                    department=department,
+                    service=data["service"],
+                    subject=data["subject"],
+                    priority=data["priority"],
+                    body=data["body"],
+                    files=data["attachments"],
+                    submission_token=data["submission_token"],
+                )
+            except actions.AttachmentsNotStored:
+                logger.exception("Attachments of a new ticket could not be stored")
+                form.add_error("attachments", FILES_NOT_STORED)
+                return _open_form(request, form, department, status=503)
             _confirm(
                 request,
                 _("Ticket #%(number)s has been opened. We will reply as soon as possible.")
@@ -81,11 +98,15 @@ def open_ticket(request, slug):
             return redirect(ticket)
     else:
         form = OpenTicketForm(customer=request.user, initial={"submission_token": uuid.uuid4()})
+    return _open_form(request, form, department, status=400 if form.is_bound else 200)
+
+
+def _open_form(request, form, department, status):
     return render(
         request,
         "tickets/open_ticket.html",
         {"form": form, "department": department},
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 
@@ -114,18 +135,23 @@ def ticket_detail(request, number):
 @require_POST
 def ticket_reply(request, number):
     ticket = queries.get_customer_ticket(request.user, number)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, customer=request.user)
     if not form.is_valid():
         return _detail(request, ticket, form, status=400)
     data = form.cleaned_data
     was_closed = ticket.is_closed
-    actions.add_reply(
-        ticket=ticket,
-        author=request.user,
-        body=data["body"],
-        files=data["attachments"],
-        submission_token=data["submission_token"],
-    )
+    try:
+        actions.add_reply(
+            ticket=ticket,
+            author=request.user,
+            body=data["body"],
+            files=data["attachments"],
+            submission_token=data["submission_token"],
+        )
+    except actions.AttachmentsNotStored:
+        logger.exception("Attachments of a reply could not be stored")
+        form.add_error("attachments", FILES_NOT_STORED)
+        return _detail(request, ticket, form, status=503)
     if was_closed:
         _confirm(request, _("Your reply has been sent and the ticket is open again."))
     else:
