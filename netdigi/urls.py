@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.language import set_language
 from accounts.views import dashboard
 from netdigi.health import healthz
 
@@ -14,7 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("support/", include("tickets.urls")),
     path("staff/", include("tickets.staff_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also saves the choice on a logged-in user.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
