@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.language import set_language
 from accounts.views import dashboard
+from netdigi.admin_links import view_on_site
 from netdigi.health import healthz
 
 admin.site.site_header = _("Netdigi Helpdesk")
@@ -17,6 +18,12 @@ urlpatterns = [
     path("staff/", include("tickets.staff_urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),
+    # Before the admin's own: "view on site" scoped like the admin (netdigi/admin_links.py).
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
