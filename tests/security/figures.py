@@ -11,11 +11,9 @@ LABELS = {
     "matrix_cross_tenant": "access matrix: cross-tenant requests (other customer or department)",
     "matrix_successes": "access matrix: unentitled requests that succeeded or leaked",
     "mass_assignment_fields": "mass assignment: extra fields posted",
-    "mass_assignment_changed": "mass assignment: fields that changed anything",
     "redirect_tries": "next redirect: payloads x surfaces tried",
     "redirect_offsite": "next redirect: off-site redirects",
     "method_tries": "methods and CSRF: requests tried",
-    "method_accepted": "methods and CSRF: refused requests that changed anything",
 }
 
 
