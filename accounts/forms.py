@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +27,12 @@ class LoginForm(AuthenticationForm):
         # The template holds the <form> (with `next`); crispy adds only the fields.
         self.helper.form_tag = False
         self.helper.add_input(Submit("login", _("Login"), css_class="w-100"))
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # Read before login() records this login: on their very first one, a user takes
+        # the language the Member Area was shown in (accounts/language.py).
+        user.first_login = user.last_login is None
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -48,13 +56,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         from .tasks import send_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html = (
-            loader.render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else None
-        )
+        # In the account's own language, like every other email it is sent.
+        with translation.override(context["user"].language or settings.LANGUAGE_CODE):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else None
+            )
         # robust: with the broker down the error is logged and the page answers as it does
         # for an unknown address (a 500 here would tell which addresses have an account).
         transaction.on_commit(

@@ -4,7 +4,8 @@ Before login the browser decides: the language chosen with the switcher on this 
 (Django's language cookie), else Accept-Language, else English. After login the user's
 saved choice decides, on every page and in every email they are sent. Choosing a language
 with the switcher while logged in saves it on the user; a choice made on the login page is
-saved on the user when they log in.
+saved on the user when they log in; on a user's first login, the language the browser
+asked for is saved as theirs.
 """
 
 from django.conf import settings
@@ -61,10 +62,13 @@ def set_language(request):
 
 
 def carry_language_choice(sender, request, user, **kwargs):
-    """`user_logged_in` receiver: the language chosen on the login page becomes theirs."""
+    """`user_logged_in` receiver: the language chosen on the login page becomes theirs, and
+    so does, on their first login, the language the browser asked for."""
     session = getattr(request, "session", None)
     if session is None:
         return
     language = session.pop(SESSION_KEY, None)
+    if not language and getattr(user, "first_login", False):
+        language = getattr(request, "LANGUAGE_CODE", None)
     if language:
         save_language(user, language)
