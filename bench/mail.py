@@ -49,13 +49,13 @@ class Sink:
         return False
 
 
-def start_worker(python_dir, env, log):
+def start_worker(python_dir, root, env, log):
     """One Celery worker, one process, on the notifications queue."""
     command = ["nice", "-n", "10", f"{python_dir}/celery", "-A", "netdigi", "worker",
                "-Q", "notifications", "--concurrency", "1", "--pool", "prefork",
                "--without-gossip", "--without-mingle", "--without-heartbeat",
                "--loglevel", "WARNING"]  # fmt: skip
-    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def throughput(sink, *, count, ticket, recipient, message, timeout=600):

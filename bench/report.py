@@ -35,7 +35,8 @@ def size_table(size, run):
     ceiling = ceiling_rps(run)
     s = run["settings"]
     lines = [
-        f"### {label(size)} tickets ({run['tickets']:,} in the database, measured {run['when']})",
+        f"### {label(size)} tickets ({run['tickets']:,} in the database, measured {run['when']}"
+        f", code {run.get('code', '?')})",
         "",
         f"gunicorn {s['workers']} sync workers, {s['load_generator']}, {s['concurrency']} "
         f"connections; ceiling {ceiling:,.0f} req/s (mean of a run before and after the pages).",
@@ -65,7 +66,9 @@ def size_table(size, run):
         lines += ["", f"Worker RSS before {rss['requests']:,} more requests (customer pages in "
                   f"turn): {before}; after: {after}."]  # fmt: skip
     email = run.get("email")
-    if email:
+    if email and "error" in email:
+        lines += ["", f"Email: not measured ({email['error']})."]
+    elif email:
         rate, latency = email["throughput"], email["latency"]
         lines += [
             "",

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import load, mail, pages, report  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "results.json"
+RESULTS = ROOT / "bench" / "results" / "results.json"  # --results changes the folder
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "netdigi-demo"  # noqa: S105 (the documented demo password)
 USERS = {
@@ -216,7 +216,11 @@ def measure(args, size):
     base = f"http://127.0.0.1:{port}"
     logs = Path(tempfile.gettempdir()) / "netdigi-bench-logs"
     logs.mkdir(exist_ok=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     result = {
+        "code": commit or os.environ.get("BENCH_CODE", "unknown"),
         "tickets": data["tickets"],
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed_seconds": seed_seconds,
@@ -249,13 +253,20 @@ def measure(args, size):
                 writes.undo()
             ceiling = page_list[0]
             result["pages"][ceiling.name + ", again"] = run_page(args, base, browsers, ceiling)
-            result["rss"] = measure_rss(args, base, browsers, server.pid, data)
+            store(args, size, result)
+            if args.rss_requests:
+                result["rss"] = measure_rss(args, base, browsers, server.pid, data)
+                store(args, size, result)
             if not args.skip_email:
-                result["email"] = measure_email(args, env, sink, browsers, data, celery_log)
+                try:
+                    result["email"] = measure_email(args, env, sink, browsers, data, celery_log)
+                except Exception as error:  # recorded in the results, not hidden
+                    result["email"] = {"error": f"{type(error).__name__}: {error}"}
+                    print(f"   email: failed: {error}")
+                store(args, size, result)
         finally:
             server.terminate()
             server.wait(30)
-    store(size, result)
 
 
 def run_page(args, base, browsers, page):
@@ -319,7 +330,7 @@ def measure_email(args, env, sink, browsers, data, log):
     twenty = Ticket.objects.select_related("customer").get(pk=data["twenty_id"])
     first = twenty.messages.order_by("pk").first()
     writes = Writes([])
-    worker = mail.start_worker(VENV_BIN, env, log)
+    worker = mail.start_worker(VENV_BIN, ROOT, env, log)
     try:
         warm = mail.throughput(sink, count=1, ticket=twenty, recipient=twenty.customer,
                                message=first, timeout=120)  # fmt: skip
@@ -342,19 +353,20 @@ def measure_email(args, env, sink, browsers, data, log):
     return {"throughput": rate, "latency": latency}
 
 
-def store(size, result):
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+def store(args, size, result):
+    path = Path(args.results) / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
     results[str(size)] = result
-    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="ticket counts")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per read page")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per read page")
     parser.add_argument("--concurrency", type=int, default=4, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--max-seconds", type=int, default=120, help="cap per page")
+    parser.add_argument("--max-seconds", type=int, default=90, help="cap per page")
     parser.add_argument("--rss-requests", type=int, default=20_000)
     parser.add_argument("--emails", type=int, default=300, help="for the throughput")
     parser.add_argument("--email-posts", type=int, default=60)
@@ -362,6 +374,7 @@ def main():
     parser.add_argument("--skip-email", action="store_true")
     parser.add_argument("--reseed", action="store_true", help="rebuild the databases")
     parser.add_argument("--report-only", action="store_true", help="redraw table and plot")
+    parser.add_argument("--results", default=str(RESULTS.parent), help="where to write")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--database",
@@ -390,7 +403,8 @@ def main():
                 else:
                     argv.append(arg)
             subprocess.run([sys.executable, __file__, *argv, "--one", str(size)], check=True)
-    report.write(json.loads(RESULTS.read_text()), RESULTS.parent)
+    folder = Path(args.results)
+    report.write(json.loads((folder / "results.json").read_text()), folder)
 
 
 if __name__ == "__main__":
