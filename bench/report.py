@@ -34,12 +34,19 @@ def ms(us):
 def size_table(size, run):
     ceiling = ceiling_rps(run)
     s = run["settings"]
+    loads = [value for row in run["pages"].values() for value in row.get("load", [])]
+    load = (
+        f" Load average of the machine during the pages: {min(loads)}–{max(loads)}."
+        if loads
+        else ""
+    )
     lines = [
         f"### {label(size)} tickets ({run['tickets']:,} in the database, measured {run['when']}"
         f", code {run.get('code', '?')})",
         "",
         f"gunicorn {s['workers']} sync workers, {s['load_generator']}, {s['concurrency']} "
-        f"connections; ceiling {ceiling:,.0f} req/s (mean of a run before and after the pages).",
+        f"connections; ceiling {ceiling:,.0f} req/s (mean of a run before and after the pages)."
+        + load,
         "",
         "| page | user | SQL queries | req/s | % of ceiling | p50 ms | p95 ms | p99 ms "
         "| expected answers |",

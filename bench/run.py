@@ -288,6 +288,8 @@ def run_page(args, base, browsers, page):
     if status != page.expect:
         raise RuntimeError(f"{page.name}: HTTP {status} instead of {page.expect}")
     queries = int(response_headers.get("X-Bench-Queries", "-1"))
+    # The machine may be shared: the load average says how much else was running.
+    load_before = os.getloadavg()[0]
     summary = load.wrk(
         base,
         page.paths,
@@ -303,7 +305,8 @@ def run_page(args, base, browsers, page):
     print(f"   {page.name}: {summary['rps']:.1f} req/s, p95 {summary['p95_us'] / 1000:.1f} ms, "
           f"{queries} queries, {ok}/{summary['requests']} HTTP {page.expect}")  # fmt: skip
     return {**row, "available": True, "kind": page.kind, "queries": queries, "expect": page.expect,
-            "ok": ok, **summary}  # fmt: skip
+            "ok": ok, "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            **summary}  # fmt: skip
 
 
 def measure_rss(args, base, browsers, master_pid, data):
