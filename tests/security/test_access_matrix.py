@@ -293,7 +293,7 @@ def test_each_kind_of_user_gets_exactly_its_answer_on_every_page_of_an_object(wo
 
 def test_pages_that_answer_ok_show_the_object_itself(world, users):
     """The "ok" answers are the real thing, not an empty page that happens to be a 200."""
-    alice, sam = logged_in(users["alice"]), logged_in(users["sam"])
+    alice, sam = logged_in(users["alice"]), logged_in(users["sam"], slot=1)
     ticket = world.ticket
     page = alice.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
     assert "SUBJECT-ALICE-7f3a" in page and "BODY-ALICE-7f3a" in page

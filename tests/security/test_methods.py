@@ -9,7 +9,6 @@ told, so these clients enforce it), and the refused request changes nothing.
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tickets.models import Ticket
@@ -20,11 +19,8 @@ from .conftest import logged_in
 pytestmark = pytest.mark.django_db
 
 
-def strict_client(user=None):
-    client = Client(enforce_csrf_checks=True)
-    if user is not None:
-        client.force_login(user)
-    return client
+def strict_client(user=None, slot=0):
+    return logged_in(user, slot=slot, enforce_csrf_checks=True)
 
 
 def state(world):
@@ -167,7 +163,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world, use
 def test_a_post_with_a_token_from_another_session_is_refused_too(world, users, name):
     """A token taken from the attacker's own session does not fit the victim's cookie."""
     who, url, data = {**POST_ONLY, **FORMS}[name]
-    attacker = strict_client()
+    attacker = strict_client(slot=1)
     attacker.get(reverse("accounts:login"))
     stolen = attacker.cookies["csrftoken"].value
     client = strict_client(users[who])
