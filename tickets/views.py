@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, queries
+from . import actions, queries, throttle
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,13 @@ def choose_department(request):
 def open_ticket(request, slug):
     department = get_object_or_404(queries.active_departments(), slug=slug)
     if request.method == "POST":
+        refusal = throttle.check_new_ticket(request.user, request.POST.get("submission_token"))
+        if refusal:
+            retry_after = throttle.slow_down(request, refusal)
+            form = OpenTicketForm(customer=request.user, initial=request.POST.dict())
+            response = _open_form(request, form, department, status=429)
+            response["Retry-After"] = retry_after
+            return response
         form = OpenTicketForm(request.POST, request.FILES, customer=request.user)
         if form.is_valid():
             data = form.cleaned_data
@@ -135,6 +142,13 @@ def ticket_detail(request, number):
 @require_POST
 def ticket_reply(request, number):
     ticket = queries.get_customer_ticket(request.user, number)
+    refusal = throttle.check_reply(request.user, ticket, request.POST.get("submission_token"))
+    if refusal:
+        retry_after = throttle.slow_down(request, refusal, replying=True)
+        form = ReplyForm(customer=request.user, initial=request.POST.dict())
+        response = _detail(request, ticket, form, status=429)
+        response["Retry-After"] = retry_after
+        return response
     form = ReplyForm(request.POST, request.FILES, customer=request.user)
     if not form.is_valid():
         return _detail(request, ticket, form, status=400)
