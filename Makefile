@@ -43,6 +43,12 @@ lint: install-dev
 prod-local: install-dev
 	deploy/prod-local.sh
 
+# After changing texts: update the Indonesian catalogue (needs GNU gettext), translate the new
+# entries of locale/id/LC_MESSAGES/django.po, and compile it (run it again after translating).
+messages: install-dev
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemessages -l id
+	DEBUG=$${DEBUG:-true} $(PY) manage.py compilemessages -l id
+
 # One auto-close pass (what Celery beat does every few minutes in production).
 autoclose: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py autoclose_tickets
