@@ -70,8 +70,15 @@ function request()
   return wrk.format(method, path, headers, body)
 end
 
+-- Server-side times per response (bench/middleware.py), kept for percentiles.
+cpu_ms = {}
+sql_ms = {}
+
 function response(status, hdrs, body)
   completed = completed + 1
+  local cpu, sql = hdrs["X-Bench-CPU"], hdrs["X-Bench-SQL"]
+  if cpu then cpu_ms[#cpu_ms + 1] = tonumber(cpu) end
+  if sql then sql_ms[#sql_ms + 1] = tonumber(sql) end
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
   if completed == limit then
@@ -84,7 +91,10 @@ end
 
 function done(summary, latency, requests)
   local counts, first, last, measured = {}, nil, 0, 0
+  local cpu, sql = {}, {}
   for _, thread in ipairs(threads) do
+    for _, v in ipairs(thread:get("cpu_ms") or {}) do cpu[#cpu + 1] = v end
+    for _, v in ipairs(thread:get("sql_ms") or {}) do sql[#sql + 1] = v end
     local s = thread:get("statuses") or {}
     for k, v in pairs(s) do counts[k] = (counts[k] or 0) + v end
     local a, b = thread:get("started_at"), thread:get("finished_at")
@@ -95,6 +105,14 @@ function done(summary, latency, requests)
   -- Exact time from the first request to the last counted response, when the limit was hit.
   local elapsed_us = summary.duration
   if first and last > first then elapsed_us = (last - first) * 1e6 end
+  local function stats(values)
+    if #values == 0 then return "null" end
+    table.sort(values)
+    local total = 0
+    for _, v in ipairs(values) do total = total + v end
+    local function at(p) return values[math.max(1, math.ceil(p / 100 * #values))] end
+    return string.format('{"mean": %.3f, "p50": %.3f, "p95": %.3f}', total / #values, at(50), at(95))
+  end
   local parts = {}
   for k, v in pairs(counts) do parts[#parts + 1] = string.format('"%s": %d', k, v) end
   local e = summary.errors
@@ -103,10 +121,11 @@ function done(summary, latency, requests)
     '{"requests": %d, "completed": %d, "elapsed_us": %d, "duration_us": %d, "bytes": %d, "mean_us": %.1f, "p50_us": %d, ' ..
     '"p90_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}, ' ..
-    '"statuses": {%s}}\n',
+    '"statuses": {%s}, "server_cpu_ms": %s, "server_sql_ms": %s}\n',
     summary.requests, measured, elapsed_us, summary.duration, summary.bytes, latency.mean,
     latency:percentile(50), latency:percentile(90), latency:percentile(95),
     latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.timeout, e.status, table.concat(parts, ", ")))
+    e.connect, e.read, e.write, e.timeout, e.status, table.concat(parts, ", "),
+    stats(cpu), stats(sql)))
   f:close()
 end
