@@ -22,10 +22,18 @@ def test_the_header_counts_every_query_of_a_page(alice_client):
 
 
 @pytest.mark.usefixtures("_bench_server")
-def test_the_bare_view_runs_no_query_even_for_a_logged_in_user(alice_client):
-    response = alice_client.get("/__bench__/bare/")
+def test_the_bare_view_runs_no_query_of_its_own(client):
+    response = client.get("/__bench__/bare/")
     assert response.status_code == 200
+    assert response.content == b"ok"
     assert response["X-Bench-Queries"] == "0"
+
+
+@pytest.mark.usefixtures("_bench_server")
+def test_the_headers_give_the_time_spent_in_sql_and_on_the_cpu(alice_client):
+    response = alice_client.get("/support/tickets/")
+    assert float(response["X-Bench-SQL"]) > 0
+    assert float(response["X-Bench-CPU"]) >= float(0)
 
 
 def test_neither_the_bare_view_nor_the_counter_is_in_the_project_settings(client):
