@@ -33,7 +33,7 @@ def test_the_bare_view_runs_no_query_of_its_own(client):
 def test_the_headers_give_the_time_spent_in_sql_and_on_the_cpu(alice_client):
     response = alice_client.get("/support/tickets/")
     assert float(response["X-Bench-SQL"]) > 0
-    assert float(response["X-Bench-CPU"]) >= float(0)
+    assert float(response["X-Bench-CPU"]) > 0
 
 
 def test_neither_the_bare_view_nor_the_counter_is_in_the_project_settings(client):
