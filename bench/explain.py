@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, required=True, help="ticket count of the database")
+    parser.add_argument("--size", type=int, help="ticket count: database netdigi_bench_<size>")
+    parser.add_argument("--name", help="or the database's name")
     parser.add_argument("--slow", type=float, default=5.0, help="plans of queries above (ms)")
     parser.add_argument("--all", action="store_true", help="print every plan")
     parser.add_argument(
@@ -28,10 +29,11 @@ def main():
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432"),
     )
     args = parser.parse_args()
+    name = args.name or f"netdigi_bench_{args.size}"
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": f"{args.database.rstrip('/')}/netdigi_bench_{args.size}",
+            "DATABASE_URL": f"{args.database.rstrip('/')}/{name}",
             "SECRET_KEY": "bench-only-not-secret",
             "DEBUG": "false",
             "ALLOWED_HOSTS": "testserver",

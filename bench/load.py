@@ -102,7 +102,7 @@ def wrk(base, paths, *, requests, concurrency, cookie=None, method="GET", body=N
             body_file = Path(tmp) / "body"
             body_file.write_bytes(body)
             env["BENCH_BODY_FILE"] = str(body_file)
-        command = ["nice", "-n", "10", "wrk", "-t1", f"-c{concurrency}", f"-d{max_seconds}s",
+        command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max_seconds}s",
                    "--timeout", f"{timeout_seconds}s", "-s", str(LUA), base]  # fmt: skip
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -51,7 +51,7 @@ class Sink:
 
 def start_worker(python_dir, root, env, log):
     """One Celery worker, one process, on the notifications queue."""
-    command = ["nice", "-n", "10", f"{python_dir}/celery", "-A", "netdigi", "worker",
+    command = [f"{python_dir}/celery", "-A", "netdigi", "worker",
                "-Q", "notifications", "--concurrency", "1", "--pool", "prefork",
                "--without-gossip", "--without-mingle", "--without-heartbeat",
                "--loglevel", "WARNING"]  # fmt: skip

@@ -61,9 +61,7 @@ def server_env(args, size, smtp_port, media):
 
 
 def manage(env, *command):
-    subprocess.run(
-        ["nice", "-n", "10", sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 
 def ensure_database(args, size):
@@ -118,7 +116,7 @@ def start_gunicorn(env, port, workers, log):
         "GUNICORN_TIMEOUT": "300",
         "GUNICORN_LOG_LEVEL": "warning",
     }
-    command = ["nice", "-n", "10", str(VENV_BIN / "gunicorn")]
+    command = [str(VENV_BIN / "gunicorn")]
     if (ROOT / "deploy" / "gunicorn.conf.py").exists():
         command += ["-c", "deploy/gunicorn.conf.py"]
     else:
