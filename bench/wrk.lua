@@ -73,12 +73,15 @@ end
 -- Server-side times per response (bench/middleware.py), kept for percentiles.
 cpu_ms = {}
 sql_ms = {}
+query_counts = {}
 
 function response(status, hdrs, body)
   completed = completed + 1
   local cpu, sql = hdrs["X-Bench-CPU"], hdrs["X-Bench-SQL"]
   if cpu then cpu_ms[#cpu_ms + 1] = tonumber(cpu) end
   if sql then sql_ms[#sql_ms + 1] = tonumber(sql) end
+  local queries = hdrs["X-Bench-Queries"]
+  if queries then query_counts[#query_counts + 1] = tonumber(queries) end
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
   if completed == limit then
@@ -91,8 +94,9 @@ end
 
 function done(summary, latency, requests)
   local counts, first, last, measured = {}, nil, 0, 0
-  local cpu, sql = {}, {}
+  local cpu, sql, queries = {}, {}, {}
   for _, thread in ipairs(threads) do
+    for _, v in ipairs(thread:get("query_counts") or {}) do queries[#queries + 1] = v end
     for _, v in ipairs(thread:get("cpu_ms") or {}) do cpu[#cpu + 1] = v end
     for _, v in ipairs(thread:get("sql_ms") or {}) do sql[#sql + 1] = v end
     local s = thread:get("statuses") or {}
@@ -111,7 +115,8 @@ function done(summary, latency, requests)
     local total = 0
     for _, v in ipairs(values) do total = total + v end
     local function at(p) return values[math.max(1, math.ceil(p / 100 * #values))] end
-    return string.format('{"mean": %.3f, "p50": %.3f, "p95": %.3f}', total / #values, at(50), at(95))
+    return string.format('{"mean": %.3f, "p50": %.3f, "p95": %.3f, "max": %.3f}',
+      total / #values, at(50), at(95), values[#values])
   end
   local parts = {}
   for k, v in pairs(counts) do parts[#parts + 1] = string.format('"%s": %d', k, v) end
@@ -121,11 +126,11 @@ function done(summary, latency, requests)
     '{"requests": %d, "completed": %d, "elapsed_us": %d, "duration_us": %d, "bytes": %d, "mean_us": %.1f, "p50_us": %d, ' ..
     '"p90_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}, ' ..
-    '"statuses": {%s}, "server_cpu_ms": %s, "server_sql_ms": %s}\n',
+    '"statuses": {%s}, "server_cpu_ms": %s, "server_sql_ms": %s, "server_queries": %s}\n',
     summary.requests, measured, elapsed_us, summary.duration, summary.bytes, latency.mean,
     latency:percentile(50), latency:percentile(90), latency:percentile(95),
     latency:percentile(99), latency.max,
     e.connect, e.read, e.write, e.timeout, e.status, table.concat(parts, ", "),
-    stats(cpu), stats(sql)))
+    stats(cpu), stats(sql), stats(queries)))
   f:close()
 end
