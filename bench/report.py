@@ -31,6 +31,21 @@ def ms(us):
     return f"{us / 1000:.1f}"
 
 
+def queries(row):
+    """The probe's count, and the spread over the run when it varied (e.g. ticket numbers
+    that had to be drawn again)."""
+    spread = row.get("server_queries")
+    cell = str(row["queries"])
+    if spread and (spread["max"] != row["queries"] or abs(spread["mean"] - row["queries"]) > 0.05):
+        cell += f" (mean {spread['mean']:.1f}, max {spread['max']:.0f})"
+    return cell
+
+
+def most_queries(row):
+    spread = row.get("server_queries")
+    return max(row["queries"], int(spread["max"])) if spread else row["queries"]
+
+
 def server(row, key, stat="p50"):
     values = row.get(key)
     return f"{values[stat]:.1f}" if values else "–"
@@ -64,7 +79,7 @@ def size_table(size, run):
             continue
         share = f"{100 * row['rps'] / ceiling:.0f}%" if ceiling else ""
         lines.append(
-            f"| {name} | {row['user']} | {row['queries']} | {row['rps']:,.1f} | {share} | "
+            f"| {name} | {row['user']} | {queries(row)} | {row['rps']:,.1f} | {share} | "
             f"{ms(row['p50_us'])} | {ms(row['p95_us'])} | {ms(row['p99_us'])} | "
             f"{server(row, 'server_cpu_ms')} | {server(row, 'server_sql_ms')} | "
             f"{row['ok']}/{row['requests']} × {row['expect']} |"
@@ -113,9 +128,9 @@ def budgets(results):
         if not all(r and r.get("available", True) for r in rows):
             lines.append(f"| {name} | not available | | | |")
             continue
-        queries = [r["queries"] for r in rows]
-        flat = len(set(queries)) == 1
-        q = "met" if flat and max(queries) <= 8 else "**missed**"
+        counts = [most_queries(r) for r in rows]
+        flat = len(set(counts)) == 1
+        q = "met" if flat and max(counts) <= 8 else "**missed**"
         ratio = rows[-1]["p95_us"] / rows[0]["p95_us"] if rows[0]["p95_us"] else 0
         r = f"{ratio:.2f} " + ("met" if ratio <= 1.2 else "**missed**")
         goal = 0.5 if rows[-1]["kind"] in READS else 0.25
@@ -126,7 +141,7 @@ def budgets(results):
         )
         cpu = [r.get("server_cpu_ms") for r in (rows[0], rows[-1])]
         cpu_ratio = f"{cpu[1]['p95'] / cpu[0]['p95']:.2f}" if all(cpu) else "–"
-        lines.append(f"| {name} | {'/'.join(map(str, queries))} {q} | {r} | {cpu_ratio} | {c} |")
+        lines.append(f"| {name} | {'/'.join(map(str, counts))} {q} | {r} | {cpu_ratio} | {c} |")
     return lines
 
 
@@ -149,7 +164,7 @@ def trend_table(results):
                 cells_p.append("n/a")
                 cells_r.append("n/a")
             else:
-                cells_q.append(str(row["queries"]))
+                cells_q.append(str(most_queries(row)))
                 cells_p.append(ms(row["p95_us"]))
                 cells_r.append(f"{row['rps']:,.0f}")
         lines.append(f"| {name} | {'/'.join(cells_q)} | {' | '.join(cells_p)} | "
