@@ -473,6 +473,9 @@ class Stack:
                 "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
                 "GUNICORN_WORKERS": "2",
                 "GUNICORN_ACCESS_LOG": str(self.workdir / "access.log"),
+                # One customer opens 20 tickets in a row here: no flood limit.
+                "TICKET_RATE_LIMIT": "0",
+                "TICKET_REPLY_RATE_LIMIT": "0",
             }
         )
         return env
