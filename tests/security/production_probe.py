@@ -65,6 +65,7 @@ def main():
 
     anonymous = client()
     record("http login page", anonymous.get("/accounts/login/"))
+    record("http health check", anonymous.get("/healthz"))
     record("login page", anonymous.get("/accounts/login/", secure=True))
     record(
         "login",

@@ -123,6 +123,7 @@ def test_the_probe_reached_every_page_it_meant_to(probe):
     statuses = {name: answer["status"] for name, answer in probe["answers"].items()}
     assert statuses == {
         "http login page": 301,
+        "http health check": 200,
         "login page": 200,
         "login": 302,
         "dashboard": 200,
@@ -140,6 +141,10 @@ def test_the_probe_reached_every_page_it_meant_to(probe):
         "admin ticket": 200,
         "admin login page": 200,
     }
+
+
+def test_the_health_check_answers_plain_http_for_load_balancers(probe):
+    assert "Location" not in headers(probe, "http health check")
 
 
 def test_plain_http_is_sent_to_https(probe):
