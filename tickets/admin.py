@@ -7,6 +7,8 @@ a department may use the Ticket and predefined-reply admin without model permiss
 working a department's queue is what makes them staff.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch, Q
@@ -26,6 +28,9 @@ from .admin_scope import (
 from .forms import AttachmentsField, attachments_help_text
 from .models import Attachment, CannedResponse, Department, Message, Ticket, TicketEvent
 from .templatetags.staff_tags import format_duration
+from .views import FILES_NOT_STORED
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(Department)
@@ -307,14 +312,20 @@ class TicketAdmin(DepartmentScopedAdmin):
         if changes:
             actions.update_ticket(ticket=original, by=request.user, **changes)
         if reply:
-            actions.add_reply(
-                ticket=original,
-                author=request.user,
-                body=reply,
-                files=form.cleaned_data.get("reply_attachments") or [],
-                internal=form.cleaned_data.get("internal_note", False),
-                new_status=status,
-            )
+            try:
+                actions.add_reply(
+                    ticket=original,
+                    author=request.user,
+                    body=reply,
+                    files=form.cleaned_data.get("reply_attachments") or [],
+                    internal=form.cleaned_data.get("internal_note", False),
+                    new_status=status,
+                )
+            except actions.AttachmentsNotStored:
+                logger.exception("Attachments of an admin reply could not be stored")
+                self.message_user(request, FILES_NOT_STORED, messages.ERROR)
+                obj.refresh_from_db()
+                return
             if form.cleaned_data.get("internal_note"):
                 self.message_user(request, _("Internal note added."), messages.SUCCESS)
             else:

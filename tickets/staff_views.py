@@ -4,6 +4,7 @@ Staff see the tickets of their departments only (superusers: all); everything el
 404. Customers never reach these pages (403; anonymous visitors go to the login page).
 """
 
+import logging
 import uuid
 from functools import wraps
 
@@ -23,6 +24,9 @@ from .staff_forms import (
     StaffReplyForm,
     TicketPropertiesForm,
 )
+from .views import FILES_NOT_STORED
+
+logger = logging.getLogger(__name__)
 
 
 def staff_required(view):
@@ -148,15 +152,20 @@ def ticket_reply(request, number):
     if not form.is_valid():
         return _ticket_page(request, ticket, reply_form=form, status=400)
     data = form.cleaned_data
-    message = actions.add_reply(
-        ticket=ticket,
-        author=request.user,
-        body=data["body"],
-        files=data["attachments"],
-        internal=data["internal"],
-        new_status=data["status"] or None,
-        submission_token=data["submission_token"],
-    )
+    try:
+        message = actions.add_reply(
+            ticket=ticket,
+            author=request.user,
+            body=data["body"],
+            files=data["attachments"],
+            internal=data["internal"],
+            new_status=data["status"] or None,
+            submission_token=data["submission_token"],
+        )
+    except actions.AttachmentsNotStored:
+        logger.exception("Attachments of a staff reply could not be stored")
+        form.add_error("attachments", FILES_NOT_STORED)
+        return _ticket_page(request, ticket, reply_form=form, status=503)
     url = ticket.get_staff_url()
     last_seen = data["last_seen"]
     arrived = (

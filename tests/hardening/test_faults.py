@@ -185,6 +185,20 @@ def test_a_full_disk_while_replying_gives_a_clear_error_and_leaves_nothing(
     assert ticket.status == Ticket.Status.OPEN
 
 
+def test_a_full_disk_while_staff_reply_gives_a_clear_error_and_leaves_nothing(
+    client, alice, sam, technical, disk, upload_tmp
+):
+    ticket = open_ticket(alice, technical)
+    client.force_login(sam)
+    disk["budget"] = 1000
+    before, media_before = row_counts(), media_files()
+    fields = {"body": "Here is the fix.", "submission_token": str(uuid.uuid4()), "status": ""}
+    url = reverse("staff:reply", args=[ticket.number])
+    response = post_files(client, url, fields, [("attachments", "error.log", LOG)])
+    _assert_clear_error_and_nothing_left(response, before, media_before, upload_tmp)
+    assert "Here is the fix." in response.content.decode()
+
+
 def test_a_double_submit_opens_one_ticket(alice_client, technical, sam):
     fields = {
         "subject": "Website down",
