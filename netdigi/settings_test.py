@@ -27,3 +27,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # from MEDIA_ROOT and breaks on None. A URL on another host is never served by it, so
 # attachments stay reachable only through their views, as in production.
 MEDIA_URL = "http://media.invalid/"
+# SQLite: a test database in a file rather than in memory. In memory, the live server's
+# threads share one cache whose table locks fail at once instead of waiting, so two
+# requests at the same moment (a double click) could fail with "database table is locked".
+# In a file, WAL and the busy timeout of settings.py make them wait their turn.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"netdigi-test-{os.getpid()}.sqlite3")
+    }
