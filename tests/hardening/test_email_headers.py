@@ -13,7 +13,20 @@ from notifications.models import Notification
 from tests.tickets.helpers import open_ticket
 from tickets import actions
 
-BREAKS = ["\r\n", "\n", "\r", "\r\n\t", "\r\n ", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e"]
+BREAKS = [
+    "\r\n",
+    "\n",
+    "\r",
+    "\r\n\t",
+    "\r\n ",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1e",
+]
 INJECTED = "Help{brk}Bcc: victim@example.net{brk}X-Evil: 1{brk}{brk}<b>body</b>"
 # The headers a notification carries; nothing else may appear.
 EXPECTED_HEADERS = {
