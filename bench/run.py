@@ -366,7 +366,7 @@ def store(args, size, result):
     path = Path(args.results) / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}
     results[str(size)] = result
-    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    path.write_text(json.dumps(results, indent=1) + "\n")
 
 
 def main():
