@@ -227,16 +227,26 @@ def plot(results, path):
 
     sizes = sorted(results, key=int)
     xs = [int(s) for s in sizes]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 6.5))
-    for name in [CEILING, *page_names(results)]:
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(18, 6.5))
+    colours = plt.get_cmap("tab20").colors
+    for index, name in enumerate([CEILING, *page_names(results)]):
         points = [(x, results[s]["pages"].get(name)) for x, s in zip(xs, sizes, strict=True)]
         points = [(x, row) for x, row in points if row and row.get("available", True)]
         if not points:
             continue
-        style = "k--" if name == CEILING else "-o"
-        left.plot([x for x, _ in points], [r["rps"] for _, r in points], style, label=name)
-        right.plot([x for x, _ in points], [r["p95_us"] / 1000 for _, r in points], style)
-    for axis, title, unit in ((left, "Throughput", "requests/s"), (right, "p95 latency", "ms")):
+        style = {"color": "black", "linestyle": "--"} if name == CEILING else {
+            "color": colours[index % len(colours)], "marker": "o"}  # fmt: skip
+        x = [x for x, _ in points]
+        left.plot(x, [r["rps"] for _, r in points], label=name, **style)
+        middle.plot(x, [r["p95_us"] / 1000 for _, r in points], **style)
+        cpu = [(x, r["server_cpu_ms"]["p95"]) for x, r in points if r.get("server_cpu_ms")]
+        right.plot([x for x, _ in cpu], [v for _, v in cpu], **style)
+    panels = (
+        (left, "Throughput", "requests/s"),
+        (middle, "p95 latency (at the client)", "ms"),
+        (right, "Worker CPU per request, p95 (load-independent)", "ms"),
+    )
+    for axis, title, unit in panels:
         axis.set_xscale("log")
         axis.set_yscale("log")
         axis.set_xticks(xs, [label(s) for s in sizes])
@@ -244,7 +254,7 @@ def plot(results, path):
         axis.set_ylabel(unit)
         axis.set_title(title)
         axis.grid(True, which="both", alpha=0.3)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    figure.legend(loc="lower center", ncol=4, fontsize=8, frameon=False)
     figure.tight_layout(rect=(0, 0.14, 1, 1))
     figure.savefig(path, dpi=110)
     plt.close(figure)
