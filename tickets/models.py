@@ -176,6 +176,8 @@ class Ticket(models.Model):
             ),
             # The auto-close pass: "Answered" tickets by the time of their last reply.
             models.Index(fields=["status", "last_reply_at"], name="tickets_status_reply_idx"),
+            # The admin's ticket list, newest activity first (its default order).
+            models.Index(fields=["-updated_at", "-id"], name="tickets_updated_id_idx"),
         ]
 
     def __str__(self):
