@@ -63,7 +63,8 @@ class MessageInline(admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("author")
+            # The ticket too: each inline's title is the message's str(), which names it.
+            .select_related("author", "ticket")
             .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         )
 
