@@ -22,12 +22,19 @@ NUMBER_TRIES_PER_LENGTH = 8
 
 
 def _new_ticket_number():
+    """A random number not yet taken: a batch of draws is checked in one query per length,
+    so a crowded number space costs no more queries than an empty one."""
     digits = settings.TICKET_NUMBER_DIGITS
     while True:
-        for _attempt in range(NUMBER_TRIES_PER_LENGTH):
-            low = 10 ** (digits - 1)
-            candidate = str(low + secrets.randbelow(9 * low))
-            if not Ticket.objects.filter(number=candidate).exists():
+        low = 10 ** (digits - 1)
+        candidates = list(
+            dict.fromkeys(
+                str(low + secrets.randbelow(9 * low)) for _ in range(NUMBER_TRIES_PER_LENGTH)
+            )
+        )
+        taken = set(Ticket.objects.filter(number__in=candidates).values_list("number", flat=True))
+        for candidate in candidates:
+            if candidate not in taken:
                 return candidate
         digits += 1
 

@@ -1,7 +1,11 @@
 """The public ticket number: 6 random digits, unique, not sequential; longer when full."""
 
+import itertools
 import re
 from unittest import mock
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import TicketFactory
 from tests.tickets.helpers import open_ticket
@@ -22,7 +26,8 @@ def test_numbers_are_not_sequential(alice, technical):
 
 def test_a_taken_number_is_never_given_twice(alice, technical):
     TicketFactory(number="100000", customer=alice, department=technical)
-    draws = iter([0, 0, 0, 1])  # 100000 (taken) three times, then 100001
+    # 100000 (taken) three times, then 100001, then anything
+    draws = itertools.chain([0, 0, 0, 1], itertools.repeat(2))
     with mock.patch.object(actions.secrets, "randbelow", side_effect=lambda n: next(draws)):
         ticket = open_ticket(alice, technical)
     assert ticket.number == "100001"
@@ -41,3 +46,12 @@ def test_a_seven_digit_ticket_page_opens(alice_client, alice, technical):
     with mock.patch.object(actions.secrets, "randbelow", return_value=0):
         ticket = open_ticket(alice, technical)
     assert alice_client.get(ticket.get_absolute_url()).status_code == 200
+
+
+def test_a_crowded_number_space_costs_one_query_per_length(alice, technical):
+    TicketFactory(number="100000", customer=alice, department=technical)
+    with mock.patch.object(actions.secrets, "randbelow", return_value=0):
+        with CaptureQueriesContext(connection) as queries:
+            number = actions._new_ticket_number()
+    assert number == "1000000"
+    assert len(queries) == 2  # one for the 6-digit draws, one for the 7-digit ones
