@@ -21,11 +21,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Message
+from .models import Message, Ticket
+
+User = get_user_model()
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -72,56 +76,61 @@ def _token(value):
         return None
 
 
-def _refusal(kind, times, rate, now):
-    """`times`: the customer's newest times within the period, newest first (at most
-    `count` of them). Refused when there are already `count`."""
-    count, period = rate
-    if len(times) < count:
-        return None
-    return Refusal(
-        kind=kind, count=count, period=period, retry_after=times[count - 1] + period - now
+def check_new_ticket(customer, submission_token=None):
+    """A Refusal when `customer` may not open a ticket now, else None. One query."""
+    token = _token(submission_token)
+    duplicate = customer.tickets.filter(submission_token=token) if token else None
+    return _check(
+        customer,
+        duplicate,
+        ("tickets", parse_rate(settings.TICKET_RATE_LIMIT), _ticket_times),
+        ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times),
     )
 
 
-def check_new_ticket(customer, submission_token=None):
-    """A Refusal when `customer` may not open a ticket now, else None."""
+def check_reply(customer, ticket, submission_token=None):
+    """A Refusal when `customer` may not post on `ticket` now, else None. One query."""
     token = _token(submission_token)
-    if token and customer.tickets.filter(submission_token=token).exists():
-        return None  # the double submit of a ticket already opened
+    duplicate = ticket.messages.filter(submission_token=token) if token else None
+    return _check(
+        customer, duplicate, ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times)
+    )
+
+
+def _check(customer, duplicate, *limits):
+    """Everything the decision needs, in one query on the customer's row: whether the post
+    is the double submit of one already stored (`duplicate`, never refused), and for each
+    limit "COUNT/PERIOD" the time of the COUNT-th newest row within PERIOD (there is none
+    while fewer were made)."""
     now = timezone.now()
-    for kind, rate, times in (
-        ("tickets", parse_rate(settings.TICKET_RATE_LIMIT), _ticket_times),
-        ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times),
-    ):
-        if rate:
-            refused = _refusal(kind, times(customer, rate, now), rate, now)
-            if refused:
-                return refused
+    limits = [(kind, rate, times) for kind, rate, times in limits if rate]
+    if not limits:
+        return None
+    columns = {f"nth_{kind}": times(rate, now) for kind, rate, times in limits}
+    if duplicate is not None:
+        columns["duplicate"] = Exists(duplicate)
+    state = User.objects.filter(pk=customer.pk).values(**columns).first() or {}
+    if state.get("duplicate"):
+        return None
+    for kind, (count, period), _times in limits:
+        nth = state.get(f"nth_{kind}")
+        if nth is not None:
+            return Refusal(kind=kind, count=count, period=period, retry_after=nth + period - now)
     return None
 
 
-def check_reply(customer, ticket, submission_token=None):
-    """A Refusal when `customer` may not post on `ticket` now, else None."""
-    token = _token(submission_token)
-    if token and ticket.messages.filter(submission_token=token).exists():
-        return None  # the double submit of a reply already posted
-    rate = parse_rate(settings.TICKET_REPLY_RATE_LIMIT)
-    if not rate:
-        return None
-    now = timezone.now()
-    return _refusal("posts", _post_times(customer, rate, now), rate, now)
-
-
-def _ticket_times(customer, rate, now):
+def _nth_newest(rows, rate, now):
     count, period = rate
-    recent = customer.tickets.filter(created_at__gt=now - period).order_by("-created_at")
-    return list(recent.values_list("created_at", flat=True)[:count])
+    recent = rows.filter(created_at__gt=now - period).order_by("-created_at")
+    return Subquery(recent.values("created_at")[count - 1 : count])
 
 
-def _post_times(customer, rate, now):
-    count, period = rate
-    recent = Message.objects.filter(author=customer, created_at__gt=now - period)
-    return list(recent.order_by("-created_at").values_list("created_at", flat=True)[:count])
+def _ticket_times(rate, now):
+    return _nth_newest(Ticket.objects.filter(customer=OuterRef("pk")), rate, now)
+
+
+def _post_times(rate, now):
+    return _nth_newest(Message.objects.filter(author=OuterRef("pk")), rate, now)
 
 
 def _duration(period):
