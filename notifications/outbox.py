@@ -23,11 +23,19 @@ def queue(event, *, recipients, ticket, message=None):
     at all. After commit each row is handed to a Celery task; if that fails (broker down),
     the row stays pending and the periodic re-dispatch sends it later.
     """
-    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    rows = Notification.objects.bulk_create(
-        Notification(event=event, recipient=user, ticket=ticket, message=message)
-        for user in unique.values()
-    )
+    return queue_events({event: recipients}, ticket=ticket, message=message)
+
+
+def queue_events(recipients_by_event, *, ticket, message=None):
+    """queue() for several events of one action ({event: recipients}), in one INSERT."""
+    rows = []
+    for event, recipients in recipients_by_event.items():
+        unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+        rows += [
+            Notification(event=event, recipient=user, ticket=ticket, message=message)
+            for user in unique.values()
+        ]
+    rows = Notification.objects.bulk_create(rows) if rows else []
     ids = [row.pk for row in rows]
     if ids:
         transaction.on_commit(lambda: dispatch(ids))

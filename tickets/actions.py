@@ -5,16 +5,19 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.outbox import queue
+from notifications.outbox import queue, queue_events
 
 from .models import Attachment, Message, Ticket, TicketEvent
 from .uploads import make_thumbnail
+
+User = get_user_model()
 
 # After this many taken numbers in a row, a longer number is drawn: the 6-digit space only
 # holds 900,000 tickets.
@@ -32,7 +35,9 @@ def _new_ticket_number():
                 str(low + secrets.randbelow(9 * low)) for _ in range(NUMBER_TRIES_PER_LENGTH)
             )
         )
-        taken = set(Ticket.objects.filter(number__in=candidates).values_list("number", flat=True))
+        taken = set(
+            Ticket.objects.filter(number__in=candidates).order_by().values_list("number", flat=True)
+        )
         for candidate in candidates:
             if candidate not in taken:
                 return candidate
@@ -111,9 +116,12 @@ STAFF_EMAIL_SETTINGS = {
 
 
 def _department_staff(ticket, event):
-    """The department's staff who want the `event` email."""
+    """The department's staff who want the `event` email (without loading the department)."""
     wanted = {STAFF_EMAIL_SETTINGS[event]: True}
-    return list(ticket.department.staff.filter(is_active=True, is_staff=True, **wanted))
+    staff = User.objects.filter(
+        departments=ticket.department_id, is_active=True, is_staff=True, **wanted
+    )
+    return list(staff)
 
 
 def _customer_reply_recipients(ticket):
@@ -146,14 +154,12 @@ def open_ticket(
     """Open a ticket for `customer` with its first message and attachments.
 
     `files` are CheckedFile objects (see tickets.uploads). The same `submission_token` twice
-    (a double click) returns the ticket the first submit created instead of a second one.
+    (a double click) returns the ticket the first submit created instead of a second one:
+    the token is unique per customer, so the second insert fails and the first ticket is
+    looked up (no lookup is made before, for the common case).
     """
     if service is not None and service.owner_id != customer.pk:
         raise ValueError("The related service must belong to the customer.")
-    if submission_token:
-        existing = customer.tickets.filter(submission_token=submission_token).first()
-        if existing:
-            return existing
 
     stored = []
     try:
@@ -174,21 +180,19 @@ def open_ticket(
             )
             message = Message.objects.create(ticket=ticket, author=customer, body=body)
             _save_attachments(message, files, stored)
-            queue(
-                Notification.Event.TICKET_OPENED,
-                recipients=[customer],
-                ticket=ticket,
-                message=message,
-            )
-            queue(
-                Notification.Event.STAFF_NEW_TICKET,
-                recipients=_department_staff(ticket, Notification.Event.STAFF_NEW_TICKET),
+            staff_event = Notification.Event.STAFF_NEW_TICKET
+            queue_events(
+                {
+                    Notification.Event.TICKET_OPENED: [customer],
+                    staff_event: _department_staff(ticket, staff_event),
+                },
                 ticket=ticket,
                 message=message,
             )
     except IntegrityError:
         _discard(stored)
-        # Two submits of one form raced; the first one won.
+        # The same form submitted twice (a double click, or two submits racing): the first
+        # one's ticket is the answer.
         if submission_token:
             existing = customer.tickets.filter(submission_token=submission_token).first()
             if existing:
@@ -220,10 +224,6 @@ def add_reply(
     is_staff_reply = author.pk != ticket.customer_id
     if internal and not is_staff_reply:
         raise ValueError("Only staff write internal notes.")
-    if submission_token:
-        existing = ticket.messages.filter(submission_token=submission_token).first()
-        if existing:
-            return existing
 
     stored = []
     try:
@@ -281,6 +281,8 @@ def add_reply(
             locked.save(update_fields=update)
     except IntegrityError:
         _discard(stored)
+        # The same form submitted twice: the token is unique per ticket, the first post is
+        # the answer.
         if submission_token:
             existing = ticket.messages.filter(submission_token=submission_token).first()
             if existing:
@@ -289,7 +291,10 @@ def add_reply(
     except BaseException:
         _discard(stored)
         raise
-    ticket.refresh_from_db()
+    # The caller's ticket gets the values just saved, without reading the row again.
+    for name in update:
+        attname = Ticket._meta.get_field(name).attname
+        setattr(ticket, attname, getattr(locked, attname))
     return message
 
 

@@ -50,8 +50,8 @@ DB_FAULTS = [
     ("message insert", Message.objects, "create", 1),
     ("first attachment row", Attachment, "save", 1),
     ("second attachment row, after two files were written", Attachment, "save", 2),
-    ("customer's notification row", actions, "queue", 1),
-    ("staff notification row", actions, "queue", 2),
+    ("staff recipients lookup", actions, "_department_staff", 1),
+    ("notification rows (the customer's and the staff's, one insert)", actions, "queue_events", 1),
 ]
 
 

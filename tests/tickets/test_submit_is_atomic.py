@@ -16,7 +16,7 @@ from tickets.models import Attachment, Message, Ticket
 def test_a_failure_after_the_files_were_written_leaves_nothing(alice, technical, sam):
     before = media_files()
     with (
-        mock.patch.object(actions, "queue", side_effect=DatabaseError("outbox down")),
+        mock.patch.object(actions, "queue_events", side_effect=DatabaseError("outbox down")),
         pytest.raises(DatabaseError),
     ):
         open_ticket(alice, technical, files=[checked(png_upload()), checked(text_upload("a.log"))])
