@@ -142,9 +142,16 @@ class TicketPropertiesForm(forms.Form):
             field.show_hidden_initial = True
             field.widget.attrs["class"] = "form-select form-select-sm"
         # Only departments the staff member works in: they cannot move a ticket elsewhere.
-        self.fields["department"].queryset = staff_queries.staff_departments(user).filter(
+        # The list is read once, for the choices and for works_here; the queryset checks
+        # what is posted.
+        department = self.fields["department"]
+        department.queryset = staff_queries.staff_departments(user).filter(
             Q(is_active=True) | Q(pk=ticket.department_id)
         )
+        departments = list(department.queryset)
+        department.choices = [(d.pk, department.label_from_instance(d)) for d in departments]
+        # Superusers get every department: they work everywhere.
+        self.works_here = ticket.department_id in {d.pk for d in departments}
         self.fields["assignee"].queryset = staff_queries.department_colleagues(
             ticket.department, user=user, current=ticket.assignee
         )

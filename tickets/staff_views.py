@@ -108,7 +108,7 @@ def _ticket_page(request, ticket, *, reply_form=None, properties_form=None, stat
             "properties_form": properties_form,
             "services": staff_queries.customer_services(ticket),
             "other_tickets": staff_queries.customer_other_tickets(request.user, ticket),
-            "works_here": actions.works_in(request.user, ticket.department),
+            "works_here": properties_form.works_here,
         },
         status=status,
     )
