@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,10 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="accounts_user_email_ci_unique",
                 violation_error_message=_("A user with this email address already exists."),
             ),
+        ]
+        indexes = [
+            # The staff among many customers: assignee choices, department staff.
+            models.Index(fields=["id"], name="accounts_user_staff_idx", condition=Q(is_staff=True)),
         ]
 
     def __str__(self):

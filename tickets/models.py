@@ -84,6 +84,18 @@ class Department(models.Model):
         return reverse("tickets:open_form", args=[self.slug])
 
 
+# The department queue's order of priorities, High first (tickets/staff_queries.py sorts on
+# it, and an index of Ticket holds it, so the queue's first page is read off the index).
+PRIORITY_RANK = models.Case(
+    models.When(priority="high", then=0),
+    models.When(priority="medium", then=1),
+    default=2,
+    output_field=models.IntegerField(),
+)
+# Every status but "closed": the tickets of the queues.
+ACTIVE_STATUSES = ["open", "answered", "customer_reply", "on_hold", "in_progress"]
+
+
 class Ticket(models.Model):
     class Priority(models.TextChoices):
         LOW = "low", _("Low")
@@ -178,6 +190,18 @@ class Ticket(models.Model):
             models.Index(fields=["status", "last_reply_at"], name="tickets_status_reply_idx"),
             # The admin's ticket list, newest activity first (its default order).
             models.Index(fields=["-updated_at", "-id"], name="tickets_updated_id_idx"),
+            # The department queue in its exact order (staff_queries.QUEUE_ORDER), active
+            # tickets only: a page is the first rows of the index, however many tickets,
+            # customers and services there are.
+            models.Index(
+                "department",
+                PRIORITY_RANK,
+                "waiting_since",
+                "last_reply_at",
+                "id",
+                name="tickets_queue_order_idx",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+            ),
         ]
 
     def __str__(self):
@@ -246,7 +270,9 @@ class Message(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["ticket", "created_at"], name="tickets_msg_ticket_time_idx")
+            models.Index(fields=["ticket", "created_at"], name="tickets_msg_ticket_time_idx"),
+            # The flood limit counts a customer's newest posts (tickets/throttle.py).
+            models.Index(fields=["author", "-created_at"], name="tickets_msg_author_time_idx"),
         ]
 
     def __str__(self):

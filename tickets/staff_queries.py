@@ -5,21 +5,13 @@ superusers see every department."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, IntegerField, Min, Q, When
+from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import CannedResponse, Department, Ticket
+from .models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Department, Ticket
 
-ACTIVE = [status for status in Ticket.Status.values if status != Ticket.Status.CLOSED]
-
-# High first, then Medium, then Low.
-PRIORITY_RANK = Case(
-    When(priority=Ticket.Priority.HIGH, then=0),
-    When(priority=Ticket.Priority.MEDIUM, then=1),
-    default=2,
-    output_field=IntegerField(),
-)
+ACTIVE = ACTIVE_STATUSES
 
 # The queue's order: priority, then the customer who has waited longest, then the ticket
 # whose last reply is oldest (tickets that wait for the customer have no waiting time).
