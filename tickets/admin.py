@@ -11,8 +11,10 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -203,6 +205,22 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BoundedCountPaginator(Paginator):
+    """Counts the matching rows only up to `limit` + 1, so that the changelist costs the
+    same with a thousand tickets as with millions: past the limit the page says "more than
+    10,000" and offers the filters and the search instead of a page number per 50 rows."""
+
+    limit = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def count_is_bounded(self):
+        return self.count > self.limit
+
+
 @admin.register(Ticket)
 class TicketAdmin(DepartmentScopedAdmin):
     form = TicketAdminForm
@@ -221,6 +239,7 @@ class TicketAdmin(DepartmentScopedAdmin):
     search_fields = ["=number", "subject", "customer__email"]
     list_select_related = ["customer", "department", "assignee"]
     list_per_page = 50
+    paginator = BoundedCountPaginator
     show_full_result_count = False
     readonly_fields = [
         "number",
