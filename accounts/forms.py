@@ -23,10 +23,6 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
-        self.helper = FormHelper()
-        # The template holds the <form> (with `next`); crispy adds only the fields.
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("login", _("Login"), css_class="w-100"))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

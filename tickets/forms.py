@@ -1,5 +1,3 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,6 +107,7 @@ class OpenTicketForm(forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=255,
+        widget=forms.TextInput(attrs={"autofocus": True}),
         help_text=_(
             'A clear, short title of the problem. Not "Tolong Bantu" (Please help), but '
             '"Website NamaDomainAnda.com Error 500 Internal Server".'
@@ -152,17 +151,6 @@ class OpenTicketForm(forms.Form):
         # Only the customer's own services: another customer's id is "not a valid choice".
         self.fields["service"].queryset = customer.services.order_by("product_name", "domain")
         self.fields["attachments"].help_text = attachments_help_text()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("subject", autofocus=True),
-            "service",
-            "priority",
-            "body",
-            "attachments",
-            "submission_token",
-        )
 
     def clean_subject(self):
         subject = " ".join(self.cleaned_data["subject"].split())
@@ -194,9 +182,6 @@ class ReplyForm(forms.Form):
         # The customer replying: their storage quota applies to the files.
         self.customer = customer
         self.fields["attachments"].help_text = attachments_help_text()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean_body(self):
         body = self.cleaned_data["body"]
