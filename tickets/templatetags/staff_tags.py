@@ -2,7 +2,11 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from .display import exact_time_attributes
 
 register = template.Library()
 
@@ -41,3 +45,10 @@ def query_with(context, **changes):
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def waiting_time(since):
+    """`{% waiting_time ticket.waiting_since %}`: a <time> reading "3 h 12 min", its title
+    the exact local date and time the wait began."""
+    return mark_safe(f"<time{exact_time_attributes(since)}>{escape(waiting_for(since))}</time>")  # noqa: S308
