@@ -271,8 +271,13 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="tickets_msg_ticket_time_idx"),
-            # The flood limit counts a customer's newest posts (tickets/throttle.py).
-            models.Index(fields=["author", "-created_at"], name="tickets_msg_author_time_idx"),
+            # The flood limit counts a customer's newest posts (tickets/throttle.py); with
+            # the id, the storage quota (tickets/forms.py) finds their posts from the index.
+            models.Index(
+                fields=["author", "-created_at"],
+                include=["id"],
+                name="tickets_msg_author_time_idx",
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +301,10 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["id"]
+        indexes = [
+            # The storage quota sums a customer's file sizes from the index alone.
+            models.Index(fields=["message"], include=["size"], name="tickets_att_msg_size_idx"),
+        ]
 
     def __str__(self):
         return self.original_name
