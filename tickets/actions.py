@@ -24,24 +24,28 @@ User = get_user_model()
 NUMBER_TRIES_PER_LENGTH = 8
 
 
+def _draws(digits):
+    low = 10 ** (digits - 1)
+    return [str(low + secrets.randbelow(9 * low)) for _ in range(NUMBER_TRIES_PER_LENGTH)]
+
+
 def _new_ticket_number():
-    """A random number not yet taken: a batch of draws is checked in one query per length,
-    so a crowded number space costs no more queries than an empty one."""
+    """A random number not yet taken, as short as the crowding of the number space allows.
+
+    Draws of the current length and of one digit more are checked together, in one query:
+    the first free one of the shorter draws wins, else the first free longer one. So a
+    crowded 6-digit space (a million tickets) costs the same single query as an empty one.
+    """
     digits = settings.TICKET_NUMBER_DIGITS
     while True:
-        low = 10 ** (digits - 1)
-        candidates = list(
-            dict.fromkeys(
-                str(low + secrets.randbelow(9 * low)) for _ in range(NUMBER_TRIES_PER_LENGTH)
-            )
-        )
+        candidates = list(dict.fromkeys(_draws(digits) + _draws(digits + 1)))
         taken = set(
             Ticket.objects.filter(number__in=candidates).order_by().values_list("number", flat=True)
         )
         for candidate in candidates:
             if candidate not in taken:
                 return candidate
-        digits += 1
+        digits += 2
 
 
 class AttachmentsNotStored(Exception):

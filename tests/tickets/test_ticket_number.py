@@ -48,10 +48,19 @@ def test_a_seven_digit_ticket_page_opens(alice_client, alice, technical):
     assert alice_client.get(ticket.get_absolute_url()).status_code == 200
 
 
-def test_a_crowded_number_space_costs_one_query_per_length(alice, technical):
+def test_a_crowded_number_space_costs_one_query_as_an_empty_one(alice, technical):
     TicketFactory(number="100000", customer=alice, department=technical)
     with mock.patch.object(actions.secrets, "randbelow", return_value=0):
         with CaptureQueriesContext(connection) as queries:
             number = actions._new_ticket_number()
     assert number == "1000000"
-    assert len(queries) == 2  # one for the 6-digit draws, one for the 7-digit ones
+    assert len(queries) == 1  # the 6-digit and the 7-digit draws are checked together
+
+
+def test_a_longer_number_is_given_only_when_every_shorter_draw_is_taken(alice, technical):
+    TicketFactory(number="100000", customer=alice, department=technical)
+    # Six-digit draws: 100000 (taken) seven times, then 100005 (free).
+    draws = itertools.chain([0] * 7, [5], itertools.repeat(0))
+    with mock.patch.object(actions.secrets, "randbelow", side_effect=lambda n: next(draws)):
+        number = actions._new_ticket_number()
+    assert number == "100005"
