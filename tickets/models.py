@@ -175,16 +175,28 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["customer", "-updated_at"], name="tickets_customer_updated_idx"),
+            # Support > Tickets, "All": a page's ids are read off the index (queries.py).
+            models.Index(
+                fields=["customer", "-updated_at", "-id"], name="tickets_customer_list_idx"
+            ),
+            # The dashboard and Support > Tickets (active tickets, the default).
+            models.Index(
+                fields=["customer", "-updated_at", "-id"],
+                name="tickets_customer_active_idx",
+                condition=~models.Q(status="closed"),
+            ),
             models.Index(
                 fields=["customer", "status", "-updated_at"], name="tickets_cust_status_upd_idx"
             ),
+            # The flood limit counts a customer's newest tickets (tickets/throttle.py).
+            models.Index(fields=["customer", "-created_at"], name="tickets_customer_created_idx"),
             models.Index(fields=["department", "status"], name="tickets_dept_status_idx"),
-            # The department queue: active tickets of a department by priority and wait.
+            # The staff queues overview counts the active tickets from the index alone.
             models.Index(
-                fields=["department", "priority", "waiting_since"],
-                name="tickets_active_queue_idx",
-                condition=~models.Q(status="closed"),
+                fields=["department", "status"],
+                include=["assignee", "waiting_since", "id"],
+                name="tickets_overview_idx",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
             ),
             # The auto-close pass: "Answered" tickets by the time of their last reply.
             models.Index(fields=["status", "last_reply_at"], name="tickets_status_reply_idx"),

@@ -1,6 +1,7 @@
 """Read-only lookups that pages share. Every customer lookup starts from the customer, so
 another customer's object is a 404 exactly like a missing one."""
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +23,18 @@ def customer_tickets(user, status="active"):
     elif status == "closed":
         tickets = tickets.filter(status=Ticket.Status.CLOSED)
     return tickets.order_by("-updated_at", "-id")
+
+
+def customer_page(tickets, page_number, per_page):
+    """One page of `tickets` (a customer's list) and its rows.
+
+    The page's ids are read first, off the index that holds the list's order, and only those
+    rows are fetched: a deep page does not read every ticket it skips from the table.
+    """
+    page = Paginator(tickets.values_list("pk", flat=True), per_page).get_page(page_number)
+    ids = list(page.object_list)
+    found = tickets.in_bulk(ids)
+    return page, [found[pk] for pk in ids if pk in found]
 
 
 def customer_thread(ticket):

@@ -109,7 +109,7 @@ def _check(customer, duplicate, *limits):
     columns = {f"nth_{kind}": times(rate, now) for kind, rate, times in limits}
     if duplicate is not None:
         columns["duplicate"] = Exists(duplicate)
-    state = User.objects.filter(pk=customer.pk).values(**columns).first() or {}
+    state = User.objects.filter(pk=customer.pk).order_by().values(**columns).first() or {}
     if state.get("duplicate"):
         return None
     for kind, (count, period), _times in limits:

@@ -6,7 +6,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -44,13 +43,13 @@ def ticket_list(request):
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     status = status or "active"
     tickets = queries.customer_tickets(request.user, status)
-    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    page, rows = queries.customer_page(tickets, request.GET.get("page"), settings.TICKETS_PER_PAGE)
     return render(
         request,
         "tickets/ticket_list.html",
         {
             "page": page,
-            "tickets": page.object_list,
+            "tickets": rows,
             "status": status,
             "status_choices": TicketFilterForm.STATUS_CHOICES,
         },

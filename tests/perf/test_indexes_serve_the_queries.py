@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import MessageFactory, TicketFactory
-from tickets import staff_queries
+from tickets import queries, staff_queries
 from tickets.models import Message, Ticket
 
 
@@ -63,3 +64,39 @@ def test_the_flood_limit_reads_a_customers_newest_posts_off_the_post_index(alice
     text = plan(recent.values("created_at")[4:5])
     assert "tickets_msg_author_time_idx" in text, text
     assert "Sort" not in text, text
+
+
+def test_a_customers_active_tickets_are_read_off_their_index(alice, technical):
+    TicketFactory.create_batch(5, customer=alice, department=technical)
+    text = plan(queries.customer_tickets(alice, "active")[:25])
+    assert "tickets_customer_active_idx" in text, text
+    assert "Sort" not in text, text
+
+
+def test_a_page_of_all_a_customers_tickets_takes_its_ids_off_the_list_index(alice, technical):
+    TicketFactory.create_batch(5, customer=alice, department=technical)
+    ids = queries.customer_tickets(alice, "all").values_list("pk", flat=True)
+    text = plan(ids[25:50])
+    assert "tickets_customer_list_idx" in text, text
+    assert "Sort" not in text, text
+
+
+def test_the_flood_limit_reads_a_customers_newest_tickets_off_their_index(alice, technical):
+    TicketFactory.create_batch(5, customer=alice, department=technical)
+    recent = Ticket.objects.filter(
+        customer=alice, created_at__gt=timezone.now() - timedelta(minutes=10)
+    ).order_by("-created_at")
+    text = plan(recent.values("created_at")[4:5])
+    assert "tickets_customer_created_idx" in text, text
+    assert "Sort" not in text, text
+
+
+def test_the_queues_overview_counts_from_the_overview_index(sam, alice, technical):
+    TicketFactory.create_batch(5, customer=alice, department=technical)
+    with CaptureQueriesContext(connection) as captured:
+        staff_queries.queue_overview(sam)
+    sql = captured.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "tickets_overview_idx" in text, text

@@ -35,8 +35,8 @@ OVER_BUDGET = {"staff ticket page", "admin ticket change page"}
 PAGES = {
     "login page": ("anonymous", "GET", 0),
     "dashboard": ("customer", "GET", 4),
-    "Support > Tickets, first page": ("customer", "GET", 4),
-    "Support > Tickets, deep page": ("customer", "GET", 4),
+    "Support > Tickets, first page": ("customer", "GET", 5),
+    "Support > Tickets, deep page": ("customer", "GET", 5),
     "ticket page": ("customer", "GET", 5),
     "Open New Ticket form": ("customer", "GET", 4),
     "staff queues overview": ("staff", "GET", 4),
