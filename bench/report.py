@@ -21,7 +21,9 @@ ORDER = [
     "admin ticket change page",
 ]
 PLOT = "throughput_p95.png"
-READS = {"read", "staff"}
+# Throughput goals of the issue, as a share of the bare view's: customer read pages and
+# writes. Staff and admin pages have none (their queries and p95 budgets still apply).
+GOALS = {"read": 0.5, "write": 0.25}
 
 
 def ceiling_rps(run):
@@ -177,12 +179,15 @@ def budgets(results):
         q = "met" if flat and max(counts) <= 8 else "**missed**"
         ratio = rows[-1]["p95_us"] / rows[0]["p95_us"] if rows[0]["p95_us"] else 0
         r = f"{ratio:.2f} " + ("met" if ratio <= 1.2 else "**missed**")
-        goal = 0.5 if rows[-1]["kind"] in READS else 0.25
         ceiling = ceiling_rps(results[large])
         share = rows[-1]["rps"] / ceiling
-        c = f"{share:.0%} of ceiling (goal {goal:.0%}) " + (
-            "met" if share >= goal else "**missed**"
-        )
+        goal = GOALS.get(rows[-1]["kind"])
+        if goal is None:
+            c = f"{share:.0%} of ceiling (no goal: the issue sets none for staff pages)"
+        else:
+            c = f"{share:.0%} of ceiling (goal {goal:.0%}) " + (
+                "met" if share >= goal else "**missed**"
+            )
         share_cpu = percent(cpu_share(results[large], rows[-1]))
         lines.append(
             f"| {name} | {'/'.join(map(str, counts))} {q} | {r} | "
