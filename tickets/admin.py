@@ -241,6 +241,8 @@ class TicketAdmin(DepartmentScopedAdmin):
     list_per_page = 50
     paginator = BoundedCountPaginator
     show_full_result_count = False
+    # No "Show counts" link: a count per filter choice would read every ticket.
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = [
         "number",
         "customer",

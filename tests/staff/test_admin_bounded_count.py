@@ -35,16 +35,20 @@ def test_past_the_limit_the_list_says_more_than_and_counts_no_further(
     page = _text(response)
     assert "More than 5 tickets: narrow them down with the filters or the search." in page
     assert "9 tickets" not in page
+    assert "More than 5 results" in page and "6 results" not in page  # the search box
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1 and "LIMIT 6" in counts[0], counts
     # "Select all" names no number it does not know.
     assert "Select all matching tickets" in page
+    # No per-filter counts on offer: each would count every ticket.
+    assert "_facets" not in page and "Show counts" not in page
 
 
 def test_within_the_limit_the_list_gives_the_number(limit_of_five, sam, alice, technical):
     TicketFactory.create_batch(4, customer=alice, department=technical)
     page = _text(logged_in(sam).get(URL))
     assert "4 tickets" in page
+    assert "4 results" in page
     assert "More than" not in page
 
 
