@@ -86,3 +86,18 @@ def test_dashboard_queries_do_not_grow_with_tickets_and_services(alice_client, a
         alice_client.get(DASHBOARD)
     assert len(many) == len(few)
     assert Ticket.objects.filter(customer=alice).count() == 16
+
+
+def test_dashboard_shows_the_ten_most_recently_updated_active_tickets_newest_first(
+    alice_client, alice, bob, technical
+):
+    tickets = [open_ticket(alice, technical, subject=f"Problem {n:02d}") for n in range(12)]
+    open_ticket(bob, technical, subject="Bob's newest problem")
+    actions.add_reply(ticket=tickets[0], author=alice, body="Still broken")  # now the newest
+    html = alice_client.get(DASHBOARD).content.decode()
+    shown = sorted(
+        (t for t in tickets if f"#{t.number} " in html), key=lambda t: html.index(f"#{t.number} ")
+    )
+    # The one just updated, then the newest nine others: 11, 10, ... 3.
+    assert shown == [tickets[0], *tickets[11:2:-1]]
+    assert "Bob&#x27;s newest problem" not in html
