@@ -40,13 +40,11 @@ def may_handle(request, department_id):
 class DepartmentScopedAdmin(admin.ModelAdmin):
     """Department staff may use this admin for the objects of their departments."""
 
-    # Membership first: it is known once per request, while the model permissions cost two
-    # queries to load.
     def has_module_permission(self, request):
-        return works_in_any(request) or super().has_module_permission(request)
+        return super().has_module_permission(request) or works_in_any(request)
 
     def has_view_permission(self, request, obj=None):
-        return works_in_any(request) or super().has_view_permission(request, obj)
+        return super().has_view_permission(request, obj) or works_in_any(request)
 
     def get_object(self, request, object_id, from_field=None):
         # Another department's object is a 404 exactly like a missing one (the admin would

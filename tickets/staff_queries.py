@@ -11,8 +11,6 @@ from django.utils import timezone
 
 from .models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Department, Ticket
 
-ACTIVE = ACTIVE_STATUSES
-
 # The queue's order: priority, then the customer who has waited longest, then the ticket
 # whose last reply is oldest (tickets that wait for the customer have no waiting time).
 QUEUE_ORDER = [
@@ -58,7 +56,9 @@ def queue_overview(user):
     departments = list(staff_departments(user))
     awaiting = Q(status__in=Ticket.AWAITING_STAFF)
     counts = (
-        Ticket.objects.filter(department__in=[d.pk for d in departments], status__in=ACTIVE)
+        Ticket.objects.filter(
+            department__in=[d.pk for d in departments], status__in=ACTIVE_STATUSES
+        )
         .order_by()
         .values("department")
         .annotate(
@@ -95,7 +95,7 @@ def queue_tickets(user, *, department=None, status="", priority="", assignee="",
     elif status in Ticket.Status.values:
         tickets = tickets.filter(status=status)
     elif status != "all":
-        tickets = tickets.filter(status__in=ACTIVE)
+        tickets = tickets.filter(status__in=ACTIVE_STATUSES)
     if priority:
         tickets = tickets.filter(priority=priority)
     if assignee == "me":

@@ -12,7 +12,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -45,3 +45,12 @@ def relative_time(value, css_class=""):
     attributes = exact_time_attributes(value)
     # Every piece is escaped: the class and the title above, the relative text here.
     return mark_safe(f"<time{classes}{attributes}>{escape(naturaltime(value))}</time>")  # noqa: S308
+
+
+@register.simple_tag
+def status_badge(ticket):
+    """`{% status_badge ticket %}`: the ticket's status as a coloured badge (a tag rather than
+    an include, as lists show one per row)."""
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>', ticket.status_badge, ticket.get_status_display()
+    )
