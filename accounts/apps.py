@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from .emails import register_kinds
         from .language import carry_language_choice
+
+        register_kinds()
 
         user_logged_in.connect(carry_language_choice, dispatch_uid="accounts_carry_language")

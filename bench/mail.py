@@ -11,6 +11,8 @@ from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
 
+from tickets.emails import TicketEmail
+
 
 class Sink:
     """An SMTP server that keeps (arrival time, recipients, subject) of every message."""
@@ -62,11 +64,11 @@ def throughput(sink, *, count, ticket, recipient, message, timeout=600):
     """Notifications a second: `count` rows handed to the worker at once, until the last
     one reaches the sink."""
     from notifications.models import Notification
-    from notifications.outbox import dispatch
+    from notifications.tasks import dispatch
 
     rows = Notification.objects.bulk_create(
         Notification(
-            event=Notification.Event.TICKET_OPENED,
+            event=TicketEmail.TICKET_OPENED,
             recipient=recipient,
             ticket=ticket,
             message=message,

@@ -1,30 +1,34 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def site_domain():
+    """The host name of SITE_URL: the domain of our Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "netdigi"
+
+
 class Notification(models.Model):
     """One email to send, written in the transaction of the event that causes it.
 
+    Any email of the product is a row: ticket emails and account emails alike. `event`
+    names its kind (notifications/kinds.py: each app registers the kinds it sends); the
+    ticket and message are set for ticket emails, `context` holds what another kind needs.
     Workers send pending rows and mark them sent; a row is never deleted by sending, so the
     outbox is also the log of what was mailed to whom.
     """
-
-    class Event(models.TextChoices):
-        TICKET_OPENED = "ticket_opened", _("Ticket opened (to the customer)")
-        STAFF_NEW_TICKET = "staff_new_ticket", _("New ticket in a queue (to staff)")
-        STAFF_REPLY = "staff_reply", _("Staff reply (to the customer)")
-        CUSTOMER_REPLY = "customer_reply", _("Customer reply (to staff)")
-        TICKET_CLOSED = "ticket_closed", _("Ticket closed (to the customer)")
-        TICKET_MOVED = "ticket_moved", _("Ticket moved to a queue (to staff)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    # A kind registered in notifications.kinds (not database choices: an app adds kinds
+    # without a migration of the outbox).
+    event = models.CharField(_("kind"), max_length=40)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -34,6 +38,8 @@ class Notification(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("ticket"),
     )
@@ -45,6 +51,8 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("message"),
     )
+    # Small JSON data of kinds that are not about a ticket message.
+    context = models.JSONField(_("context"), default=dict, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -70,7 +78,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_event_display()} to {self.recipient_id} (#{self.ticket_id})"
+        return f"{self.kind} to {self.recipient_id}"
+
+    @property
+    def kind(self):
+        from . import kinds
+
+        return kinds.get(self.event)
 
     @property
     def email_message_id(self):
@@ -78,5 +92,4 @@ class Notification(models.Model):
 
         (Not `message_id`: that is the column of the `message` foreign key.)
         """
-        domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "netdigi"
-        return f"<notification-{self.pk}@{domain}>"
+        return f"<notification-{self.pk}@{site_domain()}>"

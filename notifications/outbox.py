@@ -1,38 +1,50 @@
-"""Writing notification rows, and handing them to the workers after commit."""
+"""Writing outbox rows in the caller's transaction; they are handed to the workers after
+commit (notifications.tasks.dispatch)."""
 
-import logging
-import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 
+from . import kinds
 from .models import Notification
-
-logger = logging.getLogger(__name__)
-
-# After a failed publish, this process does not try the broker again for this many seconds:
-# the other rows of the same request (and the next requests) go straight to the outbox
-# instead of each paying for a connection attempt to a broker that is down.
-BROKER_PAUSE_SECONDS = 5.0
-_broker_paused_until = 0.0
+from .tasks import dispatch
 
 
-def queue(event, *, recipients, ticket, message=None):
-    """Write one pending row per recipient, in the caller's transaction.
+def queue(
+    kind: str,
+    *,
+    recipients: Iterable[Any],
+    ticket: Any = None,
+    message: Any = None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """Write one pending row of `kind` per recipient, in the caller's transaction.
 
-    Must run inside the action's transaction.atomic(): the rows commit with the event or not
+    Must run inside the event's transaction.atomic(): the rows commit with the event or not
     at all. After commit each row is handed to a Celery task; if that fails (broker down),
     the row stays pending and the periodic re-dispatch sends it later.
     """
-    return queue_events({event: recipients}, ticket=ticket, message=message)
+    return queue_events({kind: recipients}, ticket=ticket, message=message, context=context)
 
 
-def queue_events(recipients_by_event, *, ticket, message=None):
-    """queue() for several events of one action ({event: recipients}), in one INSERT."""
+def queue_events(
+    recipients_by_kind: Mapping[str, Iterable[Any]],
+    *,
+    ticket: Any = None,
+    message: Any = None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """queue() for several kinds of one event ({kind: recipients}), in one INSERT. Inactive
+    users get nothing; a user named twice for one kind gets one email."""
     rows = []
-    for event, recipients in recipients_by_event.items():
+    for kind, recipients in recipients_by_kind.items():
+        kinds.get(kind)  # an unknown kind fails here, not in the worker
         unique = {user.pk: user for user in recipients if user is not None and user.is_active}
         rows += [
-            Notification(event=event, recipient=user, ticket=ticket, message=message)
+            Notification(
+                event=kind, recipient=user, ticket=ticket, message=message, context=context or {}
+            )
             for user in unique.values()
         ]
     rows = Notification.objects.bulk_create(rows) if rows else []
@@ -40,36 +52,3 @@ def queue_events(recipients_by_event, *, ticket, message=None):
     if ids:
         transaction.on_commit(lambda: dispatch(ids))
     return rows
-
-
-def dispatch(notification_ids):
-    """Ask the workers to send these rows. Never raises: returns how many were enqueued.
-
-    When the broker cannot be reached, publishing gives up after one connection attempt
-    (see CELERY_BROKER_TRANSPORT_OPTIONS), and neither the remaining rows nor the next few
-    seconds of requests try again: the rows stay pending, and the periodic re-dispatch hands
-    them over once the broker is back. So a request that opens a ticket while Redis is down
-    still succeeds, without waiting.
-    """
-    global _broker_paused_until
-    from .tasks import send_notification
-
-    notification_ids = list(notification_ids)
-    if notification_ids and time.monotonic() < _broker_paused_until:
-        logger.warning(
-            "Broker unavailable a moment ago; notification(s) %s stay pending for the re-dispatch.",
-            notification_ids,
-        )
-        return 0
-    for done, notification_id in enumerate(notification_ids):
-        try:
-            send_notification.apply_async(args=[notification_id], retry=False)
-        except Exception:
-            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            logger.warning(
-                "Could not enqueue notification(s) %s; they stay pending for the re-dispatch.",
-                notification_ids[done:],
-                exc_info=True,
-            )
-            return done
-    return len(notification_ids)

@@ -14,6 +14,7 @@ Guarantees, whatever fails:
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -24,9 +25,14 @@ from django.utils import timezone
 
 from .emails import build_email
 from .models import Notification
-from .outbox import dispatch
 
 logger = logging.getLogger(__name__)
+
+# After a failed publish, this process does not try the broker again for this many seconds:
+# the other rows of the same request (and the next requests) go straight to the outbox
+# instead of each paying for a connection attempt to a broker that is down.
+BROKER_PAUSE_SECONDS = 5.0
+_broker_paused_until = 0.0
 
 # How many rows one re-dispatch pass hands to the workers at most.
 REDISPATCH_BATCH = 500
@@ -197,3 +203,35 @@ def redispatch_pending():
     if ids:
         logger.info("Re-dispatching %d pending notification(s)", len(ids))
     return dispatch(ids)
+
+
+def dispatch(notification_ids):
+    """Ask the workers to send these rows. Never raises: returns how many were enqueued.
+
+    When the broker cannot be reached, publishing gives up after one connection attempt
+    (see CELERY_BROKER_TRANSPORT_OPTIONS), and neither the remaining rows nor the next few
+    seconds of requests try again: the rows stay pending, and the periodic re-dispatch hands
+    them over once the broker is back. So a request that opens a ticket while Redis is down
+    still succeeds, without waiting.
+    """
+    global _broker_paused_until
+
+    notification_ids = list(notification_ids)
+    if notification_ids and time.monotonic() < _broker_paused_until:
+        logger.warning(
+            "Broker unavailable a moment ago; notification(s) %s stay pending for the re-dispatch.",
+            notification_ids,
+        )
+        return 0
+    for done, notification_id in enumerate(notification_ids):
+        try:
+            send_notification.apply_async(args=[notification_id], retry=False)
+        except Exception:
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "Could not enqueue notification(s) %s; they stay pending for the re-dispatch.",
+                notification_ids[done:],
+                exc_info=True,
+            )
+            return done
+    return len(notification_ids)

@@ -119,6 +119,6 @@ def _clean_outbox():
 @pytest.fixture(autouse=True)
 def _broker_not_paused(monkeypatch):
     """Each test starts with a broker that has not failed yet in this process."""
-    from notifications import outbox
+    from notifications import tasks
 
-    monkeypatch.setattr(outbox, "_broker_paused_until", 0.0)
+    monkeypatch.setattr(tasks, "_broker_paused_until", 0.0)

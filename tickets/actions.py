@@ -11,9 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import Notification
 from notifications.outbox import queue, queue_events
 
+from .emails import TicketEmail
 from .models import Attachment, Message, Ticket, TicketEvent
 from .uploads import make_thumbnail
 
@@ -113,9 +113,9 @@ def _record(ticket, actor, field, old, new):
 
 # The setting on the staff member's user that turns each staff email off for them.
 STAFF_EMAIL_SETTINGS = {
-    Notification.Event.STAFF_NEW_TICKET: "notify_new_ticket",
-    Notification.Event.CUSTOMER_REPLY: "notify_customer_reply",
-    Notification.Event.TICKET_MOVED: "notify_ticket_moved",
+    TicketEmail.STAFF_NEW_TICKET: "notify_new_ticket",
+    TicketEmail.CUSTOMER_REPLY: "notify_customer_reply",
+    TicketEmail.TICKET_MOVED: "notify_ticket_moved",
 }
 
 
@@ -130,7 +130,7 @@ def _department_staff(ticket, event):
 
 def _customer_reply_recipients(ticket):
     """The assignee, or the department's staff while nobody is assigned."""
-    event = Notification.Event.CUSTOMER_REPLY
+    event = TicketEmail.CUSTOMER_REPLY
     if ticket.assignee_id:
         wants = getattr(ticket.assignee, STAFF_EMAIL_SETTINGS[event])
         return [ticket.assignee] if wants else []
@@ -184,10 +184,10 @@ def open_ticket(
             )
             message = Message.objects.create(ticket=ticket, author=customer, body=body)
             _save_attachments(message, files, stored)
-            staff_event = Notification.Event.STAFF_NEW_TICKET
+            staff_event = TicketEmail.STAFF_NEW_TICKET
             queue_events(
                 {
-                    Notification.Event.TICKET_OPENED: [customer],
+                    TicketEmail.TICKET_OPENED: [customer],
                     staff_event: _department_staff(ticket, staff_event),
                 },
                 ticket=ticket,
@@ -257,7 +257,7 @@ def add_reply(
                 locked.waiting_since = None
                 update += ["status", "last_reply_at", "last_reply_by", "waiting_since"]
                 queue(
-                    Notification.Event.STAFF_REPLY,
+                    TicketEmail.STAFF_REPLY,
                     recipients=[locked.customer],
                     ticket=locked,
                     message=message,
@@ -270,7 +270,7 @@ def add_reply(
                     locked.waiting_since = now
                 update += ["status", "last_reply_at", "last_reply_by", "waiting_since"]
                 queue(
-                    Notification.Event.CUSTOMER_REPLY,
+                    TicketEmail.CUSTOMER_REPLY,
                     recipients=_customer_reply_recipients(locked),
                     ticket=locked,
                     message=message,
@@ -315,7 +315,7 @@ def close_ticket(*, ticket, by, notify_customer=False):
         locked.save(update_fields=["status", "closed_at", "waiting_since", "updated_at"])
         _record(locked, by, TicketEvent.Field.STATUS, old_status, locked.status)
         if notify_customer:
-            queue(Notification.Event.TICKET_CLOSED, recipients=[locked.customer], ticket=locked)
+            queue(TicketEmail.TICKET_CLOSED, recipients=[locked.customer], ticket=locked)
     ticket.refresh_from_db()
     return locked
 
@@ -381,7 +381,7 @@ def update_ticket(*, ticket, by, **changes):
                     update.append("closed_at")
         locked.save(update_fields=update)
         if moved:
-            event = Notification.Event.TICKET_MOVED
+            event = TicketEmail.TICKET_MOVED
             queue(
                 event,
                 recipients=[u for u in _department_staff(locked, event) if u.pk != by.pk],

@@ -23,6 +23,7 @@ from tests.factories import png_bytes, png_upload, text_upload
 from tests.hardening.http import media_files, open_fds_under, post_files, row_counts
 from tests.tickets.helpers import checked, open_ticket
 from tickets import actions
+from tickets.emails import TicketEmail
 from tickets.models import Attachment, Message, Ticket
 
 NOTHING = {"Ticket": 0, "Message": 0, "Attachment": 0, "Notification": 0, "TicketEvent": 0}
@@ -264,7 +265,7 @@ def test_fifty_concurrent_replies_are_all_kept_with_one_email_each(alice, sam, t
     assert sorted(replies.values_list("body", flat=True)) == sorted(
         f"Reply number {n}" for n in range(50)
     )
-    rows = Notification.objects.filter(event=Notification.Event.CUSTOMER_REPLY)
+    rows = Notification.objects.filter(event=TicketEmail.CUSTOMER_REPLY)
     assert rows.count() == 50
     assert sorted(rows.values_list("message_id", flat=True)) == sorted(
         replies.values_list("pk", flat=True)

@@ -23,6 +23,7 @@ from notifications.models import Notification
 from tests.factories import ServiceFactory
 from tests.hardening.http import post_files
 from tickets import actions
+from tickets.emails import TicketEmail
 from tickets.models import Ticket
 from tickets.uploads import clean_filename
 
@@ -55,7 +56,7 @@ HTML_SURFACES = [
     "admin ticket list",
     "admin ticket page",
 ]
-EMAIL_EVENTS = [event for event, _label in Notification.Event.choices]
+EMAIL_EVENTS = [event for event, _label in TicketEmail.choices]
 SURFACES = (
     HTML_SURFACES
     + [f"html email: {event}" for event in EMAIL_EVENTS]

@@ -3,6 +3,8 @@
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
+from tickets.emails import TicketEmail
+
 
 class ScriptedBackend(BaseEmailBackend):
     """Stands for the SMTP server. Each send takes the next outcome from `script`: an
@@ -54,6 +56,5 @@ def opened(alice, technical):
 @pytest.fixture
 def row(opened):
     """The pending "ticket opened" row to alice."""
-    from notifications.models import Notification
 
-    return opened.notifications.get(event=Notification.Event.TICKET_OPENED)
+    return opened.notifications.get(event=TicketEmail.TICKET_OPENED)

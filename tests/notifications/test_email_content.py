@@ -4,11 +4,12 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from notifications.emails import build_email, thread_root
+from notifications.emails import build_email
 from notifications.models import Notification
 from tests.factories import png_upload, text_upload
 from tests.tickets.helpers import checked, open_ticket
 from tickets import actions
+from tickets.emails import thread_root
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLISH = """
 import django
 django.setup()
-from notifications.outbox import dispatch
+from notifications.tasks import dispatch
 print("enqueued", dispatch([101, 102, 103]))
 """
 
@@ -117,7 +117,7 @@ def test_publishing_to_a_port_where_nothing_listens_gives_up_at_once():
 
 
 def test_after_a_failed_publish_the_next_rows_wait_without_trying_the_broker_again():
-    from notifications.outbox import dispatch
+    from notifications.tasks import dispatch
 
     refused = OperationalError("Connection refused")
     with mock.patch(

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from notifications.models import Notification
 from tests.tickets.helpers import open_ticket
+from tickets.emails import TicketEmail
 
 
 def test_opening_a_ticket_writes_one_pending_row_per_recipient(alice, sam, technical):
@@ -14,8 +15,8 @@ def test_opening_a_ticket_writes_one_pending_row_per_recipient(alice, sam, techn
         ticket = open_ticket(alice, technical)
     rows = Notification.objects.filter(ticket=ticket)
     assert {(row.event, row.recipient, row.state) for row in rows} == {
-        (Notification.Event.TICKET_OPENED, alice, Notification.State.PENDING),
-        (Notification.Event.STAFF_NEW_TICKET, sam, Notification.State.PENDING),
+        (TicketEmail.TICKET_OPENED, alice, Notification.State.PENDING),
+        (TicketEmail.STAFF_NEW_TICKET, sam, Notification.State.PENDING),
     }
     assert all(row.message == ticket.messages.get() for row in rows)
 

@@ -8,6 +8,7 @@ import pytest
 from notifications.models import Notification
 from tests.factories import png_upload
 from tests.staff.pages import logged_in
+from tickets.emails import TicketEmail
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +166,7 @@ def test_the_admin_reply_still_answers_the_customer(sam, alice_ticket):
     assert alice_ticket.status == Ticket.Status.ANSWERED
     post = alice_ticket.messages.latest("pk")
     assert post.body == "Answered from the admin." and post.attachments.count() == 1
-    assert Notification.objects.filter(message=post, event=Notification.Event.STAFF_REPLY).exists()
+    assert Notification.objects.filter(message=post, event=TicketEmail.STAFF_REPLY).exists()
 
 
 def test_internal_notes_stand_out_in_the_admin_thread(sam, alice_ticket):

@@ -5,17 +5,17 @@ department's staff; each staff member can turn each of them off for themselves."
 import pytest
 from django.core import mail
 
-from notifications.models import Notification
 from tests.factories import StaffFactory
 from tests.staff.conftest import events_of
 from tests.staff.pages import logged_in
 from tickets import actions
+from tickets.emails import TicketEmail
 
 pytestmark = pytest.mark.django_db
 
-NEW = Notification.Event.STAFF_NEW_TICKET
-REPLY = Notification.Event.CUSTOMER_REPLY
-MOVED = Notification.Event.TICKET_MOVED
+NEW = TicketEmail.STAFF_NEW_TICKET
+REPLY = TicketEmail.CUSTOMER_REPLY
+MOVED = TicketEmail.TICKET_MOVED
 
 
 def test_a_new_ticket_goes_to_the_departments_staff_who_want_it(sam, tess, alice, open_for):

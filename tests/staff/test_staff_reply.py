@@ -9,6 +9,7 @@ from django.core import mail
 from notifications.models import Notification
 from tests.factories import png_upload
 from tests.staff.pages import logged_in
+from tickets.emails import TicketEmail
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +62,7 @@ def test_the_staff_member_may_choose_another_status(sam, alice_ticket, status):
     reply(logged_in(sam), alice_ticket, body="Working on it.", status=status)
     alice_ticket.refresh_from_db()
     assert alice_ticket.status == status
-    assert Notification.objects.filter(
-        ticket=alice_ticket, event=Notification.Event.STAFF_REPLY
-    ).exists()
+    assert Notification.objects.filter(ticket=alice_ticket, event=TicketEmail.STAFF_REPLY).exists()
 
 
 def test_a_reply_carries_attachments(sam, alice, alice_ticket):

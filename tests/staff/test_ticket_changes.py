@@ -6,6 +6,7 @@ import pytest
 from notifications.models import Notification
 from tests.staff.conftest import events_of
 from tests.staff.pages import logged_in
+from tickets.emails import TicketEmail
 from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_moving_a_ticket_tells_the_new_departments_staff(sam, bill, alice_ticket
     assert response.status_code == 302
     alice_ticket.refresh_from_db()
     assert alice_ticket.department == billing
-    assert events_of(alice_ticket, Notification.Event.TICKET_MOVED) == ["bill@netdigi.test"]
+    assert events_of(alice_ticket, TicketEmail.TICKET_MOVED) == ["bill@netdigi.test"]
     event = alice_ticket.events.get(field="department")
     assert (event.old_value, event.new_value) == ("Technical Support", "Billing & Payments")
 
@@ -116,7 +117,7 @@ def test_staff_cannot_move_a_ticket_into_a_department_they_do_not_belong_to(
     assert "Select a valid choice" in response.content.decode()
     alice_ticket.refresh_from_db()
     assert alice_ticket.department.slug == "technical-support"
-    assert not Notification.objects.filter(event=Notification.Event.TICKET_MOVED).exists()
+    assert not Notification.objects.filter(event=TicketEmail.TICKET_MOVED).exists()
 
 
 def test_a_superuser_moves_a_ticket_anywhere(root, alice_ticket, billing):

@@ -1,0 +1,94 @@
+"""The emails of tickets, registered with the outbox (notifications.kinds).
+
+Every mail about one ticket threads together in mail clients: each has its own stable
+Message-ID (the outbox row's), and In-Reply-To / References point to the ticket's thread
+root and to the previous mail this recipient got about the ticket.
+"""
+
+from email.utils import formataddr
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from notifications.emails import single_line
+from notifications.kinds import EmailKind, register
+from notifications.models import Notification, site_domain
+
+
+class TicketEmail(models.TextChoices):
+    """The ticket email kinds: names and labels (not database choices)."""
+
+    TICKET_OPENED = "ticket_opened", _("Ticket opened (to the customer)")
+    STAFF_NEW_TICKET = "staff_new_ticket", _("New ticket in a queue (to staff)")
+    STAFF_REPLY = "staff_reply", _("Staff reply (to the customer)")
+    CUSTOMER_REPLY = "customer_reply", _("Customer reply (to staff)")
+    TICKET_CLOSED = "ticket_closed", _("Ticket closed (to the customer)")
+    TICKET_MOVED = "ticket_moved", _("Ticket moved to a queue (to staff)")
+
+
+# The kinds that go to staff: their links open the staff ticket page.
+STAFF_KINDS = {TicketEmail.STAFF_NEW_TICKET, TicketEmail.CUSTOMER_REPLY, TicketEmail.TICKET_MOVED}
+
+
+def thread_root(ticket) -> str:
+    """The id every mail of the ticket refers to, so that clients group them."""
+    return f"<ticket-{ticket.number}@{site_domain()}>"
+
+
+def sender_address(department) -> str:
+    if not department.sender_email:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((single_line(department.name), department.sender_email))
+
+
+def _previous_message_id(notification: Notification) -> str | None:
+    """The Message-ID of the last mail this recipient was sent about this ticket, if any."""
+    previous = (
+        Notification.objects.filter(
+            ticket_id=notification.ticket_id,
+            recipient_id=notification.recipient_id,
+            pk__lt=notification.pk,
+        )
+        .exclude(state=Notification.State.FAILED)
+        .order_by("-pk")
+        .only("pk")
+        .first()
+    )
+    return previous.email_message_id if previous else None
+
+
+class TicketEmailKind(EmailKind):
+    """An email about one ticket (and, for posts, one message of its thread)."""
+
+    def context(self, notification):
+        ticket = notification.ticket
+        message = notification.message
+        url = ticket.get_staff_url() if self.for_staff else ticket.get_absolute_url()
+        return {
+            "ticket": ticket,
+            "message": message,
+            "attachments": list(message.attachments.all()) if message else [],
+            "ticket_url": settings.SITE_URL + url,
+        }
+
+    def sender(self, notification):
+        return sender_address(notification.ticket.department)
+
+    def headers(self, notification):
+        root = thread_root(notification.ticket)
+        previous = _previous_message_id(notification)
+        return {
+            "In-Reply-To": previous or root,
+            "References": f"{root} {previous}" if previous else root,
+            "X-Netdigi-Ticket": notification.ticket.number,
+        }
+
+
+KINDS = tuple(
+    TicketEmailKind(kind.value, kind.label, for_staff=kind in STAFF_KINDS) for kind in TicketEmail
+)
+
+
+def register_kinds() -> None:
+    register(*KINDS)
