@@ -45,7 +45,8 @@ def test_a_reset_asked_while_redis_is_down_arrives_once_it_is_back(stack, sink):
         lambda: dict(_reset_rows(stack)).get(row_id) == "sent",
         "the reset email to be sent after Redis is back",
     )
-    mails = [m for m in sink.received() if m["Subject"] == "Reset your Netdigi Member Area password"]
+    subject = "Reset your Netdigi Member Area password"
+    mails = [m for m in sink.received() if m["Subject"] == subject]
     assert len(mails) == 1 and mails[0]["To"] == CUSTOMER
     body = mails[0].get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"https?://\S+(/accounts/password-reset/\S+/\S+/)", body).group(1)
