@@ -21,8 +21,10 @@ def view_on_site(request, content_type_id, object_id):
         model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
     except (ValueError, ContentType.DoesNotExist):
         raise Http404 from None
-    model_admin = admin.site._registry.get(model)
-    if model_admin is None or not model_admin.view_on_site:
+    if model is None or not admin.site.is_registered(model):
+        raise Http404
+    model_admin = admin.site.get_model_admin(model)
+    if not model_admin.view_on_site:
         raise Http404
     obj = model_admin.get_object(request, unquote(object_id))
     if obj is None or not model_admin.has_view_or_change_permission(request, obj):

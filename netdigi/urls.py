@@ -3,9 +3,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.language import set_language
-from accounts.views import dashboard
 from netdigi.admin_links import view_on_site
 from netdigi.health import healthz
+from tickets.views import dashboard
 
 admin.site.site_header = _("Netdigi Helpdesk")
 admin.site.site_title = _("Netdigi Helpdesk")
@@ -15,7 +15,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("support/", include("tickets.urls")),
-    path("staff/", include("tickets.staff_urls")),
+    path("staff/", include("tickets.staff.urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),
     # Before the admin's own: "view on site" scoped like the admin (netdigi/admin_links.py).

@@ -12,14 +12,16 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import actions, staff_queries
+from . import access, actions
 from .admin_scope import (
     DepartmentFilter,
     DepartmentScopedAdmin,
@@ -27,10 +29,13 @@ from .admin_scope import (
     may_handle,
     works_in_any,
 )
+from .durations import format_duration
 from .forms import AttachmentsField, attachments_help_text
-from .models import Attachment, CannedResponse, Department, Message, Ticket, TicketEvent
-from .templatetags.staff_tags import format_duration
-from .views import FILES_NOT_STORED
+from .models import CannedResponse, Department, Ticket
+from .staff.queries import staff_thread
+
+# The reply an admin save could not store (its files failed): offered again on the page.
+DRAFT_KEY = "ticket_admin_draft"
 
 logger = logging.getLogger(__name__)
 
@@ -47,91 +52,6 @@ class DepartmentAdmin(admin.ModelAdmin):
         (_("Bahasa Indonesia"), {"fields": ["name_id", "description_id", "examples_id"]}),
         (_("Queue"), {"fields": ["sender_email", "is_active", "order", "staff"]}),
     ]
-
-
-class MessageInline(admin.StackedInline):
-    """The thread, read-only: staff answer with the reply box below it."""
-
-    model = Message
-    extra = 0
-    max_num = 0
-    can_delete = False
-    fields = ["posted", "text", "attachment_links"]
-    readonly_fields = fields
-    verbose_name = _("post")
-    verbose_name_plural = _("thread")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            # The ticket too: each inline's title is the message's str(), which names it.
-            .select_related("author", "ticket")
-            .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or works_in_any(request)
-
-    @admin.display(description=_("posted"))
-    def posted(self, message):
-        if message.is_internal:
-            kind = format_html(
-                '<span style="background:#fff3cd;color:#664d03;padding:1px 6px;'
-                'border-radius:3px;font-weight:bold">{}</span>',
-                _("internal note"),
-            )
-        else:
-            kind = _("staff reply") if message.is_staff_reply else _("customer")
-        return format_html(
-            "<strong>{}</strong> · {} · {}",
-            message.author.display_name,
-            kind,
-            timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M"),
-        )
-
-    @admin.display(description=_("message"))
-    def text(self, message):
-        style = "white-space:pre-wrap"
-        if message.is_internal:
-            style += ";background:#fff3cd;padding:6px;border-left:4px solid #ffc107"
-        return format_html('<div style="{}">{}</div>', style, message.body)
-
-    @admin.display(description=_("attachments"))
-    def attachment_links(self, message):
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{}</a> ({} bytes)',
-                (
-                    (a.get_absolute_url(), a.original_name, a.size)
-                    for a in message.attachments.all()
-                ),
-            )
-            or "—"
-        )
-
-
-class EventInline(admin.TabularInline):
-    model = TicketEvent
-    extra = 0
-    max_num = 0
-    can_delete = False
-    fields = ["created_at", "actor", "field", "old_value", "new_value"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or works_in_any(request)
 
 
 class TicketAdminForm(forms.ModelForm):
@@ -170,7 +90,7 @@ class TicketAdminForm(forms.ModelForm):
                     "product_name", "domain"
                 )
             if "assignee" in self.fields:
-                self.fields["assignee"].queryset = staff_queries.department_colleagues(
+                self.fields["assignee"].queryset = access.assignable_staff(
                     ticket.department, user=self.current_user, current=ticket.assignee
                 )
 
@@ -261,8 +181,9 @@ class TicketAdmin(DepartmentScopedAdmin):
         ),
         (_("Answer"), {"fields": ["reply", "reply_attachments", "internal_note"]}),
     ]
-    inlines = [MessageInline, EventInline]
     actions = ["close_selected", "put_on_hold", "assign_to_me"]
+    # The thread and its event lines, read-only, below the form (no inline formsets).
+    change_form_template = "admin/tickets/ticket/change_form.html"
 
     def view_on_site(self, ticket):
         # "View on site" opens the staff ticket page, not the customer's.
@@ -299,6 +220,10 @@ class TicketAdmin(DepartmentScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.current_user = request.user
+        draft = request.session.get(DRAFT_KEY) if request.method == "GET" else None
+        if obj is not None and draft and draft.get("ticket") == obj.pk:
+            del request.session[DRAFT_KEY]
+            form.base_fields["reply"].initial = draft["reply"]
         return form
 
     @admin.display(description=_("ticket"), ordering="number")
@@ -319,40 +244,71 @@ class TicketAdmin(DepartmentScopedAdmin):
             '<a href="{}">{}</a>', ticket.get_staff_url(), _("Open the staff ticket page")
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        ticket = self.get_object(request, object_id)
+        if ticket is not None:
+            extra_context["thread"] = staff_thread(ticket)
+            # The same object for the form: the ticket is read once.
+            request._admin_ticket = ticket
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        cached = getattr(request, "_admin_ticket", None)
+        if cached is not None and str(cached.pk) == str(object_id):
+            return cached
+        return super().get_object(request, object_id, from_field)
+
     def save_model(self, request, obj, form, change):
-        # Field changes go through the action, which records who changed what.
-        original = Ticket.objects.get(pk=obj.pk)
+        """The field changes and the reply go through the actions, in the admin's one
+        transaction: if the reply's files cannot be stored, nothing of the save is kept
+        and the reply is offered again."""
+        data = form.cleaned_data
         changes = {
-            name: form.cleaned_data[name]
+            name: data[name]
             for name in ("department", "status", "priority", "assignee", "service")
             if name in form.changed_data
         }
-        reply = (form.cleaned_data.get("reply") or "").strip()
+        reply = (data.get("reply") or "").strip()
         status = changes.pop("status", None)
         if not reply and status:
             changes["status"] = status
-        if changes:
-            actions.update_ticket(ticket=original, by=request.user, **changes)
-        if reply:
-            try:
-                actions.add_reply(
-                    ticket=original,
-                    author=request.user,
-                    body=reply,
-                    files=form.cleaned_data.get("reply_attachments") or [],
-                    internal=form.cleaned_data.get("internal_note", False),
-                    new_status=status,
-                )
-            except actions.AttachmentsNotStored:
-                logger.exception("Attachments of an admin reply could not be stored")
-                self.message_user(request, FILES_NOT_STORED, messages.ERROR)
-                obj.refresh_from_db()
-                return
-            if form.cleaned_data.get("internal_note"):
-                self.message_user(request, _("Internal note added."), messages.SUCCESS)
-            else:
-                self.message_user(request, _("Reply sent to the customer."), messages.SUCCESS)
-        obj.refresh_from_db()
+        # The form put the posted values on `obj`; the actions start from the saved row.
+        original = Ticket.objects.get(pk=obj.pk)
+        try:
+            with transaction.atomic():
+                if changes:
+                    actions.update_ticket(ticket=original, by=request.user, **changes)
+                if reply:
+                    actions.add_reply(
+                        ticket=original,
+                        author=request.user,
+                        body=reply,
+                        files=data.get("reply_attachments") or [],
+                        internal=data.get("internal_note", False),
+                        new_status=status,
+                    )
+        except actions.AttachmentsNotStored as error:
+            logger.exception("Attachments of an admin reply could not be stored")
+            request.session[DRAFT_KEY] = {"ticket": obj.pk, "reply": reply}
+            request._ticket_save_failed = True
+            self.message_user(request, error.user_message, messages.ERROR)
+            return
+        if reply and data.get("internal_note"):
+            self.message_user(request, _("Internal note added."), messages.SUCCESS)
+        elif reply:
+            self.message_user(request, _("Reply sent to the customer."), messages.SUCCESS)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_ticket_save_failed", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_ticket_save_failed", False):
+            # Nothing was saved: back to the page, where the reply waits in the box.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def _done(self, request, count):
         self.message_user(

@@ -1,4 +1,5 @@
-"""Department scoping of the admin: staff see and act on their departments' objects only.
+"""Department scoping of the admin: staff see and act on their departments' objects only
+(the rule itself: tickets.access).
 
 Membership of a department is what makes a staff member able to use the Ticket and
 predefined-reply admin, without model permissions; superusers see every department.
@@ -8,23 +9,13 @@ from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from . import access
 from .models import Department
 
 
 def department_ids(request):
-    """The ids of the departments the user works in (None: all, for a superuser); computed
-    once per request, since every permission check of a page asks."""
-    if not hasattr(request, "_staff_department_ids"):
-        user = request.user
-        if user.is_active and user.is_superuser:
-            request._staff_department_ids = None
-        elif user.is_active and user.is_staff:
-            request._staff_department_ids = frozenset(
-                Department.objects.filter(staff=user).values_list("pk", flat=True)
-            )
-        else:
-            request._staff_department_ids = frozenset()
-    return request._staff_department_ids
+    """The ids of the departments the request's user handles (None: all)."""
+    return access.request_department_ids(request)
 
 
 def works_in_any(request):
@@ -69,6 +60,8 @@ class DepartmentFilter(admin.SimpleListFilter):
         return [(str(d.pk), d.name) for d in departments]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(department=self.value())
+        # Anything but a department id (?department=abc) is ignored, not a server error.
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(department=int(value))
         return queryset

@@ -35,6 +35,20 @@ class ServiceSelect(forms.Select):
         return option
 
 
+class MessageBodyField(forms.CharField):
+    """The text of a post: required, not blank, without the blank lines around it."""
+
+    def __init__(self, *, rows, **kwargs):
+        kwargs.setdefault("label", _("Message"))
+        super().__init__(widget=forms.Textarea(attrs={"rows": rows}), max_length=50_000, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.strip():
+            raise ValidationError(self.error_messages["required"], code="required")
+        return value.strip("\n\r ")
+
+
 class AttachmentsField(forms.FileField):
     """Several files in one field; each is checked by content (tickets.uploads)."""
 
@@ -132,10 +146,8 @@ class OpenTicketForm(forms.Form):
             'Use "High" only for emergencies, such as a website that cannot be reached at all.'
         ),
     )
-    body = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=50_000,
+    body = MessageBodyField(
+        rows=8,
         help_text=_(
             "Describe the problem in detail: What are you experiencing? What steps did you "
             "take before it happened? What error message appears (copy it exactly)? "
@@ -158,12 +170,6 @@ class OpenTicketForm(forms.Form):
             raise ValidationError(_("This field is required."), code="required")
         return subject
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise ValidationError(_("This field is required."), code="required")
-        return body.strip("\n\r ")
-
     def clean_attachments(self):
         files = self.cleaned_data["attachments"]
         check_customer_quota(self.customer, files)
@@ -171,9 +177,7 @@ class OpenTicketForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50_000
-    )
+    body = MessageBodyField(rows=6)
     attachments = AttachmentsField(label=_("Attachments"))
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -182,12 +186,6 @@ class ReplyForm(forms.Form):
         # The customer replying: their storage quota applies to the files.
         self.customer = customer
         self.fields["attachments"].help_text = attachments_help_text()
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise ValidationError(_("This field is required."), code="required")
-        return body.strip("\n\r ")
 
     def clean_attachments(self):
         files = self.cleaned_data["attachments"]

@@ -1,19 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-
-
-class TicketNumberConverter:
-    regex = "[0-9]{6,12}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return str(value)
-
-
-register_converter(TicketNumberConverter, "ticket")
+from . import (
+    converters,  # noqa: F401 (registers <ticket:...>)
+    views,
+)
 
 app_name = "tickets"
 

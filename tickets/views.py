@@ -1,6 +1,6 @@
-"""The customer's Support pages: open a ticket, follow it, reply, close it."""
+"""The customer's pages: the Member Area home, and Support: open a ticket, follow it,
+reply, close it."""
 
-import logging
 import uuid
 
 from django.conf import settings
@@ -9,31 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import actions, queries, throttle
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
-
-logger = logging.getLogger(__name__)
-
-
-# When the disk is full (or another storage fault): the customer's text is still in the form,
-# nothing was saved, and the cause goes to the log, not to the page.
-FILES_NOT_STORED = gettext_lazy(
-    "Your files could not be saved because of a problem on our side, so nothing has been "
-    "sent yet. Please try again in a few minutes, or send your message without the files."
-)
+from .web import confirm, post_with_files, refuse_flood
 
 
-def _confirm(request, text):
-    """A success message, once: the second submit of a double click finds the first one's
-    ticket or reply, and must not stack a second identical confirmation on the page."""
-    storage = messages.get_messages(request)
-    waiting = [str(message) for message in storage]
-    storage.used = False  # only looked at: they are still shown on the next page
-    if text not in waiting:
-        messages.success(request, text)
+@login_required
+@require_GET
+def dashboard(request):
+    """The Member Area home: services, active tickets, a way to open a new one."""
+    services = request.user.services.order_by("next_due_date", "product_name")
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"services": services, "active_tickets": queries.dashboard_tickets(request.user)},
+    )
 
 
 @login_required
@@ -73,30 +65,28 @@ def open_ticket(request, slug):
     if request.method == "POST":
         refusal = throttle.check_new_ticket(request.user, request.POST.get("submission_token"))
         if refusal:
-            retry_after = throttle.slow_down(request, refusal)
             form = OpenTicketForm(customer=request.user, initial=request.POST.dict())
-            response = _open_form(request, form, department, status=429)
-            response["Retry-After"] = retry_after
-            return response
+            return refuse_flood(
+                request, refusal, lambda status: _open_form(request, form, department, status)
+            )
         form = OpenTicketForm(request.POST, request.FILES, customer=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                ticket = actions.open_ticket(
-                    customer=request.user,
-                    department=department,
-                    service=data["service"],
-                    subject=data["subject"],
-                    priority=data["priority"],
-                    body=data["body"],
-                    files=data["attachments"],
-                    submission_token=data["submission_token"],
-                )
-            except actions.AttachmentsNotStored:
-                logger.exception("Attachments of a new ticket could not be stored")
-                form.add_error("attachments", FILES_NOT_STORED)
+            ticket = post_with_files(
+                form,
+                actions.open_ticket,
+                customer=request.user,
+                department=department,
+                service=data["service"],
+                subject=data["subject"],
+                priority=data["priority"],
+                body=data["body"],
+                files=data["attachments"],
+                submission_token=data["submission_token"],
+            )
+            if ticket is None:
                 return _open_form(request, form, department, status=503)
-            _confirm(
+            confirm(
                 request,
                 _("Ticket #%(number)s has been opened. We will reply as soon as possible.")
                 % {"number": ticket.number},
@@ -143,32 +133,30 @@ def ticket_reply(request, number):
     ticket = queries.get_customer_ticket(request.user, number)
     refusal = throttle.check_reply(request.user, ticket, request.POST.get("submission_token"))
     if refusal:
-        retry_after = throttle.slow_down(request, refusal, replying=True)
         form = ReplyForm(customer=request.user, initial=request.POST.dict())
-        response = _detail(request, ticket, form, status=429)
-        response["Retry-After"] = retry_after
-        return response
+        return refuse_flood(
+            request, refusal, lambda status: _detail(request, ticket, form, status), replying=True
+        )
     form = ReplyForm(request.POST, request.FILES, customer=request.user)
     if not form.is_valid():
         return _detail(request, ticket, form, status=400)
     data = form.cleaned_data
     was_closed = ticket.is_closed
-    try:
-        actions.add_reply(
-            ticket=ticket,
-            author=request.user,
-            body=data["body"],
-            files=data["attachments"],
-            submission_token=data["submission_token"],
-        )
-    except actions.AttachmentsNotStored:
-        logger.exception("Attachments of a reply could not be stored")
-        form.add_error("attachments", FILES_NOT_STORED)
+    posted = post_with_files(
+        form,
+        actions.add_reply,
+        ticket=ticket,
+        author=request.user,
+        body=data["body"],
+        files=data["attachments"],
+        submission_token=data["submission_token"],
+    )
+    if posted is None:
         return _detail(request, ticket, form, status=503)
     if was_closed:
-        _confirm(request, _("Your reply has been sent and the ticket is open again."))
+        confirm(request, _("Your reply has been sent and the ticket is open again."))
     else:
-        _confirm(request, _("Your reply has been sent."))
+        confirm(request, _("Your reply has been sent."))
     return redirect(f"{ticket.get_absolute_url()}#latest")
 
 

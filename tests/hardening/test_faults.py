@@ -18,11 +18,12 @@ from django.db import DatabaseError, connection, connections
 from django.test import override_settings
 from django.urls import reverse
 
+from notifications import outbox
 from notifications.models import Notification
 from tests.factories import png_bytes, png_upload, text_upload
 from tests.hardening.http import media_files, open_fds_under, post_files, row_counts
 from tests.tickets.helpers import checked, open_ticket
-from tickets import actions
+from tickets import access, actions
 from tickets.emails import TicketEmail
 from tickets.models import Attachment, Message, Ticket
 
@@ -47,12 +48,12 @@ def _fail_on_call(number, error):
 
 # (id, object, attribute, which call fails): a database error at each step of open_ticket.
 DB_FAULTS = [
-    ("ticket insert", Ticket.objects, "create", 1),
+    ("ticket insert", Ticket, "save", 1),
     ("message insert", Message.objects, "create", 1),
     ("first attachment row", Attachment, "save", 1),
     ("second attachment row, after two files were written", Attachment, "save", 2),
-    ("staff recipients lookup", actions, "_department_staff", 1),
-    ("notification rows (the customer's and the staff's, one insert)", actions, "queue_events", 1),
+    ("staff recipients lookup", access, "department_staff_wanting", 1),
+    ("notification rows (the customer's and the staff's, one insert)", outbox, "queue_events", 1),
 ]
 
 

@@ -13,8 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import MessageFactory, TicketFactory
-from tickets import queries, staff_queries
+from tickets import queries
 from tickets.models import Message, Ticket
+from tickets.staff import queries as staff_queries
 
 
 @pytest.fixture(autouse=True)

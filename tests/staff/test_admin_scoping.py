@@ -172,10 +172,13 @@ def test_the_admin_reply_still_answers_the_customer(sam, alice_ticket):
 def test_internal_notes_stand_out_in_the_admin_thread(sam, alice_ticket):
     from tickets import actions
 
-    actions.add_reply(ticket=alice_ticket, author=sam, body="Secret note", internal=True)
+    note = actions.add_reply(ticket=alice_ticket, author=sam, body="Secret note", internal=True)
     html = logged_in(sam).get(change_url(alice_ticket)).content.decode()
-    assert "internal note" in html
-    assert "#fff3cd" in html
+    assert f'class="form-row thread-post internal" id="message-{note.pk}"' in html
+    assert '<span class="internal-badge">internal note</span>' in html
+    assert "css/admin_thread.css" in html
+    # The thread is read-only text now, not an inline formset to post back.
+    assert "messages-TOTAL_FORMS" not in html
 
 
 def test_the_admin_change_page_links_to_the_staff_page(sam, alice_ticket):

@@ -63,7 +63,7 @@ def test_notes_are_never_in_an_email_to_the_customer(
         post_note(logged_in(sam), alice_ticket)
         actions.add_reply(ticket=alice_ticket, author=sam, body="Public answer.")
         actions.add_reply(ticket=alice_ticket, author=alice, body="Thanks!")
-        actions.close_ticket(ticket=alice_ticket, by=sam, notify_customer=True)
+        actions.close_ticket(ticket=alice_ticket, by=sam, automatic=True)
     to_alice = [m for m in mail.outbox if m.to == ["alice@example.com"]]
     assert len(to_alice) == 2
     for email in mail.outbox:

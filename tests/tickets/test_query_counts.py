@@ -17,7 +17,7 @@ from tests.factories import (
     text_upload,
 )
 from tests.tickets.helpers import checked
-from tickets.actions import _save_attachments
+from tickets.actions.files import save_attachments
 from tickets.models import Ticket
 
 
@@ -69,7 +69,7 @@ def _thread(ticket, staff, count):
             is_staff_reply=author != ticket.customer,
             is_internal=index % 7 == 6,
         )
-        _save_attachments(message, [checked(png_upload()), checked(text_upload())], [])
+        save_attachments(message, [checked(png_upload()), checked(text_upload())], [])
 
 
 def test_the_ticket_page_costs_the_same_with_3_or_60_messages(

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.db import DatabaseError
 
+from notifications import outbox
 from notifications.models import Notification
 from tests.factories import png_upload, text_upload
 from tests.tickets.helpers import checked, media_files, open_ticket
@@ -16,7 +17,7 @@ from tickets.models import Attachment, Message, Ticket
 def test_a_failure_after_the_files_were_written_leaves_nothing(alice, technical, sam):
     before = media_files()
     with (
-        mock.patch.object(actions, "queue_events", side_effect=DatabaseError("outbox down")),
+        mock.patch.object(outbox, "queue_events", side_effect=DatabaseError("outbox down")),
         pytest.raises(DatabaseError),
     ):
         open_ticket(alice, technical, files=[checked(png_upload()), checked(text_upload("a.log"))])
@@ -31,7 +32,7 @@ def test_a_failed_reply_leaves_the_ticket_and_the_disk_as_they_were(alice, techn
     ticket = open_ticket(alice, technical)
     before = (media_files(), Notification.objects.count())
     with (
-        mock.patch.object(actions, "queue", side_effect=DatabaseError("outbox down")),
+        mock.patch.object(outbox, "queue_events", side_effect=DatabaseError("outbox down")),
         pytest.raises(DatabaseError),
     ):
         actions.add_reply(ticket=ticket, author=alice, body="Hi", files=[checked(png_upload())])

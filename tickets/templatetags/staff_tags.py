@@ -4,25 +4,11 @@ from django import template
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from ..durations import format_duration
 from .display import exact_time_attributes
 
 register = template.Library()
-
-
-def format_duration(delta):
-    """A waiting time as staff read it at a glance: "3 h 12 min", "2 d 5 h", "45 min"."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return _("< 1 min")
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
 
 
 @register.filter

@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import staff_queries
-from .forms import AttachmentsField, attachments_help_text
-from .models import Ticket
+from .. import access
+from ..forms import AttachmentsField, MessageBodyField, attachments_help_text
+from ..models import Ticket
+from . import queries
 
 
 class QueueFilterForm(forms.Form):
@@ -41,7 +41,7 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assignee"), choices=ASSIGNEE_CHOICES, required=False)
 
     def filters(self):
-        """The filters as keyword arguments of staff_queries.queue_tickets (invalid values
+        """The filters as keyword arguments of queries.queue_tickets (invalid values
         are ignored: a hand-edited URL shows the default queue, not an error)."""
         data = self.cleaned_data if self.is_valid() else {}
         return {
@@ -63,9 +63,7 @@ class StaffReplyForm(forms.Form):
         (Ticket.Status.CLOSED, Ticket.Status.CLOSED.label),
     ]
 
-    body = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}), max_length=50_000
-    )
+    body = MessageBodyField(rows=10)
     attachments = AttachmentsField(label=_("Attachments"))
     internal = forms.BooleanField(
         label=_("Internal note"),
@@ -90,7 +88,7 @@ class StaffReplyForm(forms.Form):
         self.ticket = ticket
         self.user = user
         self.fields["attachments"].help_text = attachments_help_text()
-        self.fields["canned"].queryset = staff_queries.canned_responses_for(ticket.department)
+        self.fields["canned"].queryset = queries.canned_responses_for(ticket.department)
 
     def canned_choices(self):
         """(response, body filled in for this ticket) for the insert control."""
@@ -98,12 +96,6 @@ class StaffReplyForm(forms.Form):
             (response, response.render_for(ticket=self.ticket, staff=self.user))
             for response in self.fields["canned"].queryset
         ]
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise ValidationError(_("This field is required."), code="required")
-        return body.strip("\n\r ")
 
     def clean(self):
         cleaned = super().clean()
@@ -145,14 +137,14 @@ class TicketPropertiesForm(forms.Form):
         # The list is read once, for the choices and for works_here; the queryset checks
         # what is posted.
         department = self.fields["department"]
-        department.queryset = staff_queries.staff_departments(user).filter(
+        department.queryset = access.departments_of(user).filter(
             Q(is_active=True) | Q(pk=ticket.department_id)
         )
         departments = list(department.queryset)
         department.choices = [(d.pk, department.label_from_instance(d)) for d in departments]
         # Superusers get every department: they work everywhere.
         self.works_here = ticket.department_id in {d.pk for d in departments}
-        self.fields["assignee"].queryset = staff_queries.department_colleagues(
+        self.fields["assignee"].queryset = access.assignable_staff(
             ticket.department, user=user, current=ticket.assignee
         )
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name()

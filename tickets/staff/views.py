@@ -4,7 +4,6 @@ Staff see the tickets of their departments only (superusers: all); everything el
 404. Customers never reach these pages (403; anonymous visitors go to the login page).
 """
 
-import logging
 import uuid
 from functools import wraps
 
@@ -17,16 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, staff_queries
-from .staff_forms import (
+from .. import access, actions
+from ..web import post_with_files
+from . import queries as staff_queries
+from .forms import (
     QueueFilterForm,
     StaffEmailSettingsForm,
     StaffReplyForm,
     TicketPropertiesForm,
 )
-from .views import FILES_NOT_STORED
-
-logger = logging.getLogger(__name__)
 
 
 def staff_required(view):
@@ -35,7 +33,7 @@ def staff_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
+        if not access.is_staff_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -67,7 +65,7 @@ def queue(request, slug=None):
         "staff/queue.html",
         {
             "department": department,
-            "departments": staff_queries.staff_departments(request.user),
+            "departments": access.departments_of(request.user),
             "filters": filters,
             "page": page,
             "tickets": page.object_list,
@@ -152,19 +150,18 @@ def ticket_reply(request, number):
     if not form.is_valid():
         return _ticket_page(request, ticket, reply_form=form, status=400)
     data = form.cleaned_data
-    try:
-        message = actions.add_reply(
-            ticket=ticket,
-            author=request.user,
-            body=data["body"],
-            files=data["attachments"],
-            internal=data["internal"],
-            new_status=data["status"] or None,
-            submission_token=data["submission_token"],
-        )
-    except actions.AttachmentsNotStored:
-        logger.exception("Attachments of a staff reply could not be stored")
-        form.add_error("attachments", FILES_NOT_STORED)
+    message = post_with_files(
+        form,
+        actions.add_reply,
+        ticket=ticket,
+        author=request.user,
+        body=data["body"],
+        files=data["attachments"],
+        internal=data["internal"],
+        new_status=data["status"] or None,
+        submission_token=data["submission_token"],
+    )
+    if message is None:
         return _ticket_page(request, ticket, reply_form=form, status=503)
     url = ticket.get_staff_url()
     last_seen = data["last_seen"]
@@ -225,7 +222,7 @@ def ticket_update(request, number):
 @require_POST
 def assign_to_me(request, number):
     ticket = staff_queries.get_staff_ticket(request.user, number)
-    if not actions.works_in(request.user, ticket.department):
+    if not access.may_be_assigned(request.user, ticket.department):
         raise PermissionDenied
     if ticket.assignee_id != request.user.pk:
         actions.update_ticket(ticket=ticket, by=request.user, assignee=request.user)

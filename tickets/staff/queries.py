@@ -1,15 +1,14 @@
-"""Read-only lookups of the staff pages. Every lookup starts from the staff member's
-departments, so a ticket of another department is a 404 exactly like a missing one;
-superusers see every department."""
+"""Read-only lookups of the staff pages. Every lookup starts from the tickets the staff
+member handles (tickets.access), so a ticket of another department is a 404 exactly like a
+missing one; superusers see every department."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Min, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from .models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Department, Ticket
+from ..access import departments_of, tickets_of
+from ..models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Ticket
 
 # The queue's order: priority, then the customer who has waited longest, then the ticket
 # whose last reply is oldest (tickets that wait for the customer have no waiting time).
@@ -21,29 +20,13 @@ QUEUE_ORDER = [
 ]
 
 
-def staff_departments(user):
-    """The departments `user` works in; every department for a superuser."""
-    departments = Department.objects.order_by("order", "name")
-    if user.is_superuser:
-        return departments
-    return departments.filter(staff=user)
-
-
-def staff_tickets(user):
-    """The tickets `user` may see and act on. A subquery, not a join: no duplicate rows."""
-    tickets = Ticket.objects.all()
-    if user.is_superuser:
-        return tickets
-    return tickets.filter(department__in=Department.objects.filter(staff=user).values("pk"))
-
-
 def get_staff_department(user, slug):
-    return get_object_or_404(staff_departments(user), slug=slug)
+    return get_object_or_404(departments_of(user), slug=slug)
 
 
 def get_staff_ticket(user, number):
     return get_object_or_404(
-        staff_tickets(user).select_related(
+        tickets_of(user).select_related(
             "customer", "department", "service", "assignee", "last_reply_by"
         ),
         number=number,
@@ -53,7 +36,7 @@ def get_staff_ticket(user, number):
 def queue_overview(user):
     """One row per department of `user`, counted with one aggregate query over the active
     tickets only (closed tickets, the bulk of the table, are never read)."""
-    departments = list(staff_departments(user))
+    departments = list(departments_of(user))
     awaiting = Q(status__in=Ticket.AWAITING_STAFF)
     counts = (
         Ticket.objects.filter(
@@ -87,7 +70,7 @@ def queue_overview(user):
 def queue_tickets(user, *, department=None, status="", priority="", assignee="", search=""):
     """The tickets of one queue (or of all `user`'s departments), filtered and in queue
     order. `status`: "" for the active tickets, "awaiting", "all", or one status."""
-    tickets = staff_tickets(user)
+    tickets = tickets_of(user)
     if department is not None:
         tickets = tickets.filter(department=department)
     if status == "awaiting":
@@ -184,7 +167,7 @@ def staff_thread(ticket):
 def customer_other_tickets(user, ticket, limit=10):
     """The customer's latest other tickets, in the departments `user` may see."""
     return (
-        staff_tickets(user)
+        tickets_of(user)
         .filter(customer=ticket.customer_id)
         .exclude(pk=ticket.pk)
         .select_related("department")
@@ -205,17 +188,6 @@ def canned_responses_for(department):
     )
 
 
-def department_colleagues(department, *, user=None, current=None):
-    """The staff who can be assigned a ticket of `department`: its active staff, plus
-    `user` if a superuser and the `current` assignee, so the choice shows what is set."""
-    users = Q(is_active=True, is_staff=True, departments=department)
-    if user is not None and user.is_superuser:
-        users |= Q(pk=user.pk)
-    if current is not None:
-        users |= Q(pk=current.pk)
-    return get_user_model().objects.filter(users).distinct().order_by("name", "email")
-
-
 def messages_since(ticket, last_seen_id, *, exclude):
     """Posts that arrived after the one with `last_seen_id` (the last the writer saw)."""
     return (
@@ -224,10 +196,3 @@ def messages_since(ticket, last_seen_id, *, exclude):
         .select_related("author")
         .order_by("pk")
     )
-
-
-def waiting_time(since, now=None):
-    """How long since `since`, or None."""
-    if since is None:
-        return None
-    return (now or timezone.now()) - since

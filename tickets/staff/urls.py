@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import staff_views
-from . import urls as _customer_urls  # noqa: F401 (registers the <ticket:...> converter)
+from .. import converters  # noqa: F401 (registers <ticket:...>)
+from . import views as staff_views
 
 app_name = "staff"
 
