@@ -50,12 +50,22 @@ def department_ids(user) -> frozenset[int] | None:
     return frozenset(Department.objects.filter(staff=user).values_list("pk", flat=True))
 
 
+def request_departments(request) -> list[Department] | None:
+    """The departments the request's user handles (None: all), read once per request:
+    every permission check of an admin page asks, and the forms offer them."""
+    if not hasattr(request, "_handled_departments"):
+        user = request.user
+        if handles_everything(user):
+            request._handled_departments = None
+        else:
+            request._handled_departments = list(departments_of(user))
+    return request._handled_departments
+
+
 def request_department_ids(request) -> frozenset[int] | None:
-    """department_ids() of the request's user, read once per request (every permission
-    check of an admin page asks)."""
-    if not hasattr(request, "_handled_department_ids"):
-        request._handled_department_ids = department_ids(request.user)
-    return request._handled_department_ids
+    """The ids of request_departments() (None: all)."""
+    departments = request_departments(request)
+    return None if departments is None else frozenset(d.pk for d in departments)
 
 
 def handles(user, department_id: int) -> bool:

@@ -210,12 +210,18 @@ class TicketAdmin(DepartmentScopedAdmin):
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "department":
-            ids = department_ids(request)
-            if ids is not None:
-                kwargs["queryset"] = Department.objects.filter(pk__in=ids)
-            kwargs["empty_label"] = None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name != "department":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        departments = access.request_departments(request)
+        if departments is not None:
+            kwargs["queryset"] = Department.objects.filter(pk__in=[d.pk for d in departments])
+        kwargs["empty_label"] = None
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if departments is not None:
+            # Offered from the departments read for the permission checks (no query);
+            # what is posted is still checked against the queryset.
+            field.choices = [(d.pk, field.label_from_instance(d)) for d in departments]
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

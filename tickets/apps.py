@@ -7,6 +7,8 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Support tickets")
 
     def ready(self):
+        from . import signals
         from .emails import register_kinds
 
         register_kinds()
+        signals.connect()

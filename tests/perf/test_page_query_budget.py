@@ -43,7 +43,7 @@ PAGES = {
     "department queue": ("staff", "GET", 4),
     "staff ticket page": ("staff", "GET", 11),
     "admin ticket list": ("staff", "GET", 8),
-    "admin ticket change page": ("staff", "GET", 1),
+    "admin ticket change page": ("staff", "GET", 10),
     "ticket creation POST": ("customer", "POST", 9),
     "ticket creation POST with an attachment": ("customer", "POST", 11),
     "customer reply POST": ("customer", "POST", 10),
