@@ -34,8 +34,11 @@ run: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The checks CI runs before the suite (and .pre-commit-config.yaml runs on each commit).
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 # The production stack on this machine: gunicorn with production settings, a Celery worker
 # and beat, on the local PostgreSQL (database netdigi_local) and Redis (db 1), with an SMTP

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
 ]
+# The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
+# development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
+# out). Only configuration names it; no product module imports bench.
+if (BASE_DIR / "bench" / "apps.py").is_file():
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

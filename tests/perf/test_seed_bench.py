@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from accounts.models import User
-from tickets.management.commands.seed_bench import TWENTY_MESSAGES_SUBJECT
+from bench.management.commands.seed_bench import TWENTY_MESSAGES_SUBJECT
 from tickets.models import Attachment, Message, Ticket, TicketEvent
 
 
