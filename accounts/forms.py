@@ -1,16 +1,15 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from netdigi.formfields import BootstrapFormMixin
 from notifications.outbox import queue
 
 from .emails import PASSWORD_RESET
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(BootstrapFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("Email Address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -32,16 +31,13 @@ class LoginForm(AuthenticationForm):
         user.first_login = user.last_login is None
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
     """Password reset whose email is an outbox row: it survives a broker outage, and a
     known and an unknown address answer alike (one small insert, or none)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Email Address")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("reset", _("Send reset link")))
 
     def save(self, **kwargs):
         """Queue one reset email per matching active account (Django's rules of who
@@ -49,3 +45,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         email = self.cleaned_data["email"]
         with transaction.atomic():
             queue(PASSWORD_RESET, recipients=list(self.get_users(email)))
+
+
+class NewPasswordForm(BootstrapFormMixin, SetPasswordForm):
+    """The new password, from a reset link."""

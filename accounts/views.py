@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
-from .forms import LoginForm, QueuedPasswordResetForm
+from .forms import LoginForm, NewPasswordForm, QueuedPasswordResetForm
 
 
 class LoginView(auth_views.LoginView):
@@ -19,5 +19,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -49,8 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "crispy_forms",
-    "crispy_bootstrap5",
+    # Django's widget templates for the TemplatesSetting form renderer below.
+    "django.forms",
     "axes",
     "csp",
     "accounts",
@@ -327,11 +327,9 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},
 }
 
-# ---------------------------------------------------------------------------------------
-# Forms
-# ---------------------------------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms draw their fields with templates/forms/field.html (netdigi/formfields.py), found
+# through TEMPLATES like every other template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # ---------------------------------------------------------------------------------------
 # Security (production values are tightened when DEBUG is off)

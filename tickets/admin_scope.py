@@ -53,10 +53,9 @@ class DepartmentFilter(admin.SimpleListFilter):
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
-        ids = department_ids(request)
-        departments = Department.objects.order_by("order", "name")
-        if ids is not None:
-            departments = departments.filter(pk__in=ids)
+        departments = access.request_departments(request)
+        if departments is None:
+            departments = Department.objects.order_by("order", "name")
         return [(str(d.pk), d.name) for d in departments]
 
     def queryset(self, request, queryset):

@@ -6,6 +6,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from netdigi.formfields import BootstrapFormMixin
+
 from .models import Attachment, Ticket
 from .uploads import ALLOWED_TYPES, check_upload
 
@@ -117,7 +119,7 @@ def check_customer_quota(customer, checked_files):
         )
 
 
-class OpenTicketForm(forms.Form):
+class OpenTicketForm(BootstrapFormMixin, forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=255,
@@ -176,7 +178,7 @@ class OpenTicketForm(forms.Form):
         return files
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(BootstrapFormMixin, forms.Form):
     body = MessageBodyField(rows=6)
     attachments = AttachmentsField(label=_("Attachments"))
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)

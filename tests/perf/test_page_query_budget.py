@@ -42,7 +42,7 @@ PAGES = {
     "staff queues overview": ("staff", "GET", 4),
     "department queue": ("staff", "GET", 4),
     "staff ticket page": ("staff", "GET", 11),
-    "admin ticket list": ("staff", "GET", 8),
+    "admin ticket list": ("staff", "GET", 6),
     "admin ticket change page": ("staff", "GET", 10),
     "ticket creation POST": ("customer", "POST", 9),
     "ticket creation POST with an attachment": ("customer", "POST", 11),

@@ -166,7 +166,7 @@ def _submit_and_check_nothing_stored(client, data, files):
 
 
 def _field_error(html, field):
-    """The text of the error shown at a field (crispy's invalid-feedback block)."""
+    """The text of the error shown at a field (the invalid-feedback block of forms/field.html)."""
     match = re.search(
         rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>', html, re.S
     )

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from netdigi.formfields import BootstrapFormMixin
+
 from .. import access
 from ..forms import AttachmentsField, MessageBodyField, attachments_help_text
 from ..models import Ticket
@@ -52,7 +54,7 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class StaffReplyForm(forms.Form):
+class StaffReplyForm(BootstrapFormMixin, forms.Form):
     """The reply box: a reply to the customer, or an internal note."""
 
     STATUS_CHOICES = [
@@ -154,7 +156,7 @@ class TicketPropertiesForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class StaffEmailSettingsForm(forms.ModelForm):
+class StaffEmailSettingsForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["notify_new_ticket", "notify_customer_reply", "notify_ticket_moved"]
