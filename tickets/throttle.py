@@ -69,6 +69,15 @@ class Refusal:
         return max(1, math.ceil(self.retry_after.total_seconds() / 60))
 
 
+class RateLimited(Exception):  # noqa: N818 (reads as what happened)
+    """A post refused by the flood limits, raised by an action that checked them under the
+    customer's row lock; nothing was stored."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(f"{refusal.count} {refusal.kind} within {refusal.period}")
+        self.refusal = refusal
+
+
 def _token(value):
     try:
         return uuid.UUID(str(value))
@@ -76,28 +85,37 @@ def _token(value):
         return None
 
 
-def check_new_ticket(customer, submission_token=None):
-    """A Refusal when `customer` may not open a ticket now, else None. One query."""
+def check_new_ticket(customer, submission_token=None, *, lock=False):
+    """A Refusal when `customer` may not open a ticket now, else None. One query.
+
+    With `lock` (inside the action's transaction) the customer's row is locked first, so
+    that parallel posts of one customer are counted one after the other: the pages check
+    early (before any file is decoded), the action checks again under the lock."""
     token = _token(submission_token)
     duplicate = customer.tickets.filter(submission_token=token) if token else None
     return _check(
         customer,
         duplicate,
+        lock,
         ("tickets", parse_rate(settings.TICKET_RATE_LIMIT), _ticket_times),
         ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times),
     )
 
 
-def check_reply(customer, ticket, submission_token=None):
-    """A Refusal when `customer` may not post on `ticket` now, else None. One query."""
+def check_reply(customer, ticket, submission_token=None, *, lock=False):
+    """A Refusal when `customer` may not post on `ticket` now, else None. One query; `lock`
+    as for check_new_ticket."""
     token = _token(submission_token)
     duplicate = ticket.messages.filter(submission_token=token) if token else None
     return _check(
-        customer, duplicate, ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times)
+        customer,
+        duplicate,
+        lock,
+        ("posts", parse_rate(settings.TICKET_REPLY_RATE_LIMIT), _post_times),
     )
 
 
-def _check(customer, duplicate, *limits):
+def _check(customer, duplicate, lock, *limits):
     """Everything the decision needs, in one query on the customer's row: whether the post
     is the double submit of one already stored (`duplicate`, never refused), and for each
     limit "COUNT/PERIOD" the time of the COUNT-th newest row within PERIOD (there is none
@@ -109,7 +127,13 @@ def _check(customer, duplicate, *limits):
     columns = {f"nth_{kind}": times(rate, now) for kind, rate, times in limits}
     if duplicate is not None:
         columns["duplicate"] = Exists(duplicate)
-    state = User.objects.filter(pk=customer.pk).order_by().values(**columns).first() or {}
+    rows = User.objects.filter(pk=customer.pk).order_by()
+    if lock:
+        # The lock first, in a statement of its own: the count that follows then reads
+        # (READ COMMITTED) what the posts that held the lock before us committed. Counted
+        # in the locking statement itself, it would see the snapshot taken before the wait.
+        list(rows.select_for_update().values_list("pk", flat=True))
+    state = rows.values(**columns).first() or {}
     if state.get("duplicate"):
         return None
     for kind, (count, period), _times in limits:

@@ -63,7 +63,10 @@ def choose_department(request):
 def open_ticket(request, slug):
     department = get_object_or_404(queries.active_departments(), slug=slug)
     if request.method == "POST":
-        refusal = throttle.check_new_ticket(request.user, request.POST.get("submission_token"))
+        # With files, the limits are checked before any file is decoded; the action checks
+        # them again (for every post) under the customer's row lock.
+        token = request.POST.get("submission_token")
+        refusal = request.FILES and throttle.check_new_ticket(request.user, token)
         if refusal:
             form = OpenTicketForm(customer=request.user, initial=request.POST.dict())
             return refuse_flood(
@@ -75,6 +78,7 @@ def open_ticket(request, slug):
             ticket = post_with_files(
                 form,
                 actions.open_ticket,
+                enforce_limits=True,
                 customer=request.user,
                 department=department,
                 service=data["service"],
@@ -84,6 +88,12 @@ def open_ticket(request, slug):
                 files=data["attachments"],
                 submission_token=data["submission_token"],
             )
+            if isinstance(ticket, throttle.RateLimited):
+                return refuse_flood(
+                    request,
+                    ticket.refusal,
+                    lambda status: _open_form(request, form, department, status),
+                )
             if ticket is None:
                 return _open_form(request, form, department, status=503)
             confirm(
@@ -131,7 +141,8 @@ def ticket_detail(request, number):
 @require_POST
 def ticket_reply(request, number):
     ticket = queries.get_customer_ticket(request.user, number)
-    refusal = throttle.check_reply(request.user, ticket, request.POST.get("submission_token"))
+    token = request.POST.get("submission_token")
+    refusal = request.FILES and throttle.check_reply(request.user, ticket, token)
     if refusal:
         form = ReplyForm(customer=request.user, initial=request.POST.dict())
         return refuse_flood(
@@ -145,12 +156,17 @@ def ticket_reply(request, number):
     posted = post_with_files(
         form,
         actions.add_reply,
+        enforce_limits=True,
         ticket=ticket,
         author=request.user,
         body=data["body"],
         files=data["attachments"],
         submission_token=data["submission_token"],
     )
+    if isinstance(posted, throttle.RateLimited):
+        return refuse_flood(
+            request, posted.refusal, lambda status: _detail(request, ticket, form, status), True
+        )
     if posted is None:
         return _detail(request, ticket, form, status=503)
     if was_closed:

@@ -18,16 +18,19 @@ logger = logging.getLogger(__name__)
 def post_with_files(form, action: Callable[..., Any], **kwargs) -> Any | None:
     """Run `action(**kwargs)`. If its files could not be stored (disk full, storage down),
     nothing was kept: the cause goes to the log, the form's attachments field tells the
-    writer (whose text is still in the form), and None is returned for a 503 page."""
+    writer (whose text is still in the form), and None is returned for a 503 page. A post
+    refused by the flood limits under the customer's lock returns its RateLimited."""
     try:
         return action(**kwargs)
+    except throttle.RateLimited as refused:
+        return refused
     except AttachmentsNotStored as error:
         logger.exception("Attachments could not be stored (%s)", action.__name__)
         form.add_error("attachments", error.user_message)
         return None
 
 
-def refuse_flood(request, refusal, render_form: Callable[[int], Any], *, replying=False):
+def refuse_flood(request, refusal, render_form: Callable[[int], Any], replying=False):
     """The 429 answer to a post over the flood limits: the form again, with what was
     typed, and Retry-After."""
     retry_after = throttle.slow_down(request, refusal, replying=replying)

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from .. import throttle
 from ..models import Department, Message, Ticket
 from . import transitions
 from .files import save_attachments
@@ -25,18 +26,25 @@ def open_ticket(
     service=None,
     files: Sequence = (),
     submission_token: UUID | None = None,
+    enforce_limits: bool = False,
 ) -> Ticket:
     """Open a ticket for `customer` with its first message and attachments, in one
     transaction; the customer and the department's staff are emailed after commit.
 
     `files` are CheckedFile objects (tickets.uploads). The same `submission_token` twice
     (a double click) returns the ticket the first submit created instead of a second one.
+    With `enforce_limits` the customer's flood limits are checked under their row lock
+    (tickets.throttle); over them, RateLimited is raised and nothing is stored.
     """
     if service is not None and service.owner_id != customer.pk:
         raise ValueError("The related service must belong to the customer.")
 
     def work(stored: list) -> Ticket:
         with transaction.atomic():
+            if enforce_limits:
+                refusal = throttle.check_new_ticket(customer, submission_token, lock=True)
+                if refusal:
+                    raise throttle.RateLimited(refusal)
             ticket = Ticket(
                 number=new_ticket_number(),
                 customer=customer,

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from .. import throttle
 from ..models import Message, Ticket
 from . import transitions
 from .files import save_attachments
@@ -22,12 +23,15 @@ def add_reply(
     internal: bool = False,
     new_status: str | None = None,
     submission_token: UUID | None = None,
+    enforce_limits: bool = False,
 ) -> Message:
     """Add a post to the thread, in one transaction with its files, status and emails.
 
     A post by the ticket's customer is a customer reply; any other author's is a staff
     reply (emailed to the customer) or, with `internal`, an internal note (never shown or
     emailed to the customer). What each does to the ticket: tickets.actions.transitions.
+    With `enforce_limits` a customer's post is checked against their flood limits under
+    their row lock (taken before the ticket's); over them, RateLimited is raised.
     """
     is_staff_reply = author.pk != ticket.customer_id
     if internal and not is_staff_reply:
@@ -45,6 +49,10 @@ def add_reply(
 
     def work(stored: list) -> Message:
         with transaction.atomic():
+            if enforce_limits and not is_staff_reply:
+                refusal = throttle.check_reply(author, ticket, submission_token, lock=True)
+                if refusal:
+                    raise throttle.RateLimited(refusal)
             # Lock the ticket: concurrent posts are serialised, none is lost.
             locked = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
             message = Message.objects.create(
