@@ -33,6 +33,7 @@ from .durations import format_duration
 from .forms import AttachmentsField, attachments_help_text
 from .models import CannedResponse, Department, Ticket
 from .staff.queries import staff_thread
+from .threads import with_events
 
 # The reply an admin save could not store (its files failed): offered again on the page.
 DRAFT_KEY = "ticket_admin_draft"
@@ -252,18 +253,23 @@ class TicketAdmin(DepartmentScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
+        if request.method == "GET" and str(object_id).isdigit():
+            # The ticket with its event lines in one query, read once for the page.
+            ticket = with_events(self.get_queryset(request)).filter(pk=object_id).first()
+            if ticket is not None:
+                request._admin_ticket = ticket
         ticket = self.get_object(request, object_id)
         if ticket is not None:
             extra_context["thread"] = staff_thread(ticket)
-            # The same object for the form: the ticket is read once.
-            request._admin_ticket = ticket
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         cached = getattr(request, "_admin_ticket", None)
         if cached is not None and str(cached.pk) == str(object_id):
             return cached
-        return super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)
+        request._admin_ticket = obj
+        return obj
 
     def save_model(self, request, obj, form, change):
         """The field changes and the reply go through the actions, in the admin's one

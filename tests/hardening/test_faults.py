@@ -201,6 +201,35 @@ def test_a_full_disk_while_staff_reply_gives_a_clear_error_and_leaves_nothing(
     assert "Here is the fix." in response.content.decode()
 
 
+def test_a_full_disk_during_an_admin_save_keeps_neither_the_changes_nor_the_reply(
+    client, alice, sam, technical, disk, upload_tmp
+):
+    """The admin's save is one transaction: a priority change and a reply whose file cannot
+    be stored are kept together or not at all; the reply waits in the box again."""
+    ticket = open_ticket(alice, technical)
+    client.force_login(sam)
+    disk["budget"] = 1000
+    before, media_before = row_counts(), media_files()
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    fields = {
+        "department": ticket.department_id,
+        "status": ticket.status,
+        "priority": Ticket.Priority.HIGH,
+        "service": "",
+        "reply": "Here is the fix, from the admin.",
+    }
+    response = post_files(client, url, fields, [("reply_attachments", "error.log", LOG)])
+    assert response.status_code == 302 and response.url == url
+    assert row_counts() == before and media_files() == media_before
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.MEDIUM
+    assert not ticket.events.filter(field="priority").exists()
+    page = client.get(url).content.decode()
+    assert NOT_STORED in page
+    assert "Here is the fix, from the admin." in page
+    assert "was changed successfully" not in page
+
+
 def test_a_double_submit_opens_one_ticket(alice_client, technical, sam):
     fields = {
         "subject": "Website down",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from ..access import departments_of, tickets_of
 from ..models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Ticket
+from ..threads import events_of, posts_with_files, with_events
 
 # The queue's order: priority, then the customer who has waited longest, then the ticket
 # whose last reply is oldest (tickets that wait for the customer have no waiting time).
@@ -24,13 +25,15 @@ def get_staff_department(user, slug):
     return get_object_or_404(departments_of(user), slug=slug)
 
 
-def get_staff_ticket(user, number):
-    return get_object_or_404(
-        tickets_of(user).select_related(
-            "customer", "department", "service", "assignee", "last_reply_by"
-        ),
-        number=number,
+def get_staff_ticket(user, number, *, events=False):
+    """The ticket if `user` handles its department, else a 404; `events`: with its event
+    lines read in the same query (for the page that shows the thread)."""
+    tickets = tickets_of(user).select_related(
+        "customer", "department", "service", "assignee", "last_reply_by"
     )
+    if events:
+        tickets = with_events(tickets)
+    return get_object_or_404(tickets, number=number)
 
 
 def queue_overview(user):
@@ -147,8 +150,8 @@ def _label(choices, value):
 def staff_thread(ticket):
     """The whole thread for staff, internal notes included, with the event lines (status,
     priority, department, assignee changes) between the posts, oldest first."""
-    posts = ticket.messages.select_related("author").prefetch_related("attachments")
-    events = ticket.events.select_related("actor")
+    posts = posts_with_files(ticket.messages.all())
+    events = events_of(ticket)
     items = [("message", post.created_at, 0, post.pk, post) for post in posts]
     for event in events:
         if event.field == event.Field.STATUS:

@@ -115,7 +115,7 @@ def _ticket_page(request, ticket, *, reply_form=None, properties_form=None, stat
 @staff_required
 @require_GET
 def ticket_detail(request, number):
-    ticket = staff_queries.get_staff_ticket(request.user, number)
+    ticket = staff_queries.get_staff_ticket(request.user, number, events=True)
     return _ticket_page(request, ticket)
 
 
