@@ -6,7 +6,6 @@ import errno
 import html
 import os
 import smtplib
-import threading
 import uuid
 from unittest import mock
 
@@ -14,12 +13,13 @@ import pytest
 from django.core import mail
 from django.core.files.storage import filesystem
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, connection
 from django.test import override_settings
 from django.urls import reverse
 
 from notifications import outbox
 from notifications.models import Notification
+from tests.concurrency import in_threads
 from tests.factories import png_bytes, png_upload, text_upload
 from tests.hardening.http import media_files, open_fds_under, post_files, row_counts
 from tests.tickets.helpers import checked, open_ticket
@@ -255,29 +255,6 @@ def _on_postgresql():
     return connection.vendor == "postgresql"
 
 
-def _in_threads(count, work):
-    """Run work(i) in `count` threads released at the same moment; each thread has its own
-    database connection, closed when it is done. Returns the errors."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(number):
-        try:
-            barrier.wait(timeout=30)
-            work(number)
-        except Exception as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_replies_are_all_kept_with_one_email_each(alice, sam, technical):
     if not _on_postgresql():
@@ -290,7 +267,7 @@ def test_fifty_concurrent_replies_are_all_kept_with_one_email_each(alice, sam, t
             ticket=Ticket.objects.get(pk=ticket.pk), author=alice, body=f"Reply number {number}"
         )
 
-    assert _in_threads(50, reply) == []
+    assert in_threads(50, reply) == []
     replies = Message.objects.filter(ticket=ticket).exclude(body=ticket.messages.first().body)
     assert sorted(replies.values_list("body", flat=True)) == sorted(
         f"Reply number {n}" for n in range(50)
@@ -317,7 +294,7 @@ def test_a_racing_double_submit_opens_one_ticket(alice, sam, technical):
     def submit(_number):
         opened.append(open_ticket(alice, technical, submission_token=token).pk)
 
-    assert _in_threads(2, submit) == []
+    assert in_threads(2, submit) == []
     assert len(set(opened)) == 1
     assert Ticket.objects.count() == 1 and Message.objects.count() == 1
 

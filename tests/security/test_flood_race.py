@@ -3,14 +3,14 @@ the same moment, each with its own form token, store exactly TICKET_RATE_LIMIT t
 others get the 429 page and store nothing (the count is re-checked under the customer's row
 lock inside the action's transaction)."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from tests.concurrency import in_threads
 from tests.tickets.helpers import form_data
 from tickets.models import Message, Ticket
 
@@ -24,27 +24,15 @@ def test_twenty_parallel_new_tickets_store_five(alice, technical, settings):
     settings.TICKET_RATE_LIMIT = "5/10m"
     settings.TICKET_REPLY_RATE_LIMIT = "100/10m"
     url = reverse("tickets:open_form", args=[technical.slug])
-    barrier = threading.Barrier(PARALLEL)
-    statuses, errors = [], []
+    statuses = []
 
     def post(number):
-        try:
-            client = Client()
-            client.force_login(alice)
-            data = form_data(subject=f"Racing ticket {number}", submission_token=uuid.uuid4())
-            barrier.wait(timeout=30)
-            statuses.append(client.post(url, data).status_code)
-        except Exception as error:  # noqa: BLE001 (reported by the test)
-            errors.append(error)
-        finally:
-            connections.close_all()
+        client = Client()
+        client.force_login(alice)
+        data = form_data(subject=f"Racing ticket {number}", submission_token=uuid.uuid4())
+        statuses.append(client.post(url, data).status_code)
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(PARALLEL)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    errors = in_threads(PARALLEL, post)
     assert errors == []
     assert Ticket.objects.filter(customer=alice).count() == 5
     assert Message.objects.filter(author=alice).count() == 5
