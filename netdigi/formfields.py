@@ -11,6 +11,7 @@ every app may use it. (django-crispy-forms was measured against it and dropped: 
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
 
 FIELD_TEMPLATE = "forms/field.html"
 
@@ -50,7 +51,9 @@ class BootstrapBoundField(BoundField):
         return attrs
 
     def as_field_group(self):
-        return self.render(FIELD_TEMPLATE)
+        # The project's templates draw the field; the widget inside it keeps Django's own
+        # (faster) form renderer.
+        return render_to_string(FIELD_TEMPLATE, {"field": self})
 
 
 class BootstrapFormMixin:

@@ -49,8 +49,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Django's widget templates for the TemplatesSetting form renderer below.
-    "django.forms",
     "axes",
     "csp",
     "accounts",
@@ -326,10 +324,6 @@ CELERY_BEAT_SCHEDULE = {
     # Close tickets left "Answered" for TICKET_AUTOCLOSE_HOURS (every 10 minutes).
     "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},
 }
-
-# Forms draw their fields with templates/forms/field.html (netdigi/formfields.py), found
-# through TEMPLATES like every other template.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # ---------------------------------------------------------------------------------------
 # Security (production values are tightened when DEBUG is off)

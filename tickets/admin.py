@@ -11,6 +11,7 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -209,6 +210,14 @@ class TicketAdmin(DepartmentScopedAdmin):
     def has_add_permission(self, request):
         # Tickets are opened by customers in the Member Area.
         return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Plain selects: no "add another department/user/service" links on a ticket (each
+        # link costs permission checks and templates on every page).
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name != "department":
