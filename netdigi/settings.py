@@ -116,6 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling mode: each transaction may run on another server
+    # connection, so a cursor kept open between transactions (QuerySet.iterator()) is lost.
+    # See README, "PgBouncer".
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -211,6 +217,57 @@ STORAGES = {
         ),
     },
 }
+
+# Attachments in an S3-compatible bucket (AWS S3, MinIO, Ceph, Wasabi...) instead of the
+# private folder, so that any number of web and worker hosts share them: ATTACHMENTS_STORAGE=s3
+# and django-storages' own variables. The bucket stays private: objects get no ACL (the
+# bucket's own policy applies, which must not be public) and the only URLs ever made are
+# presigned ones that expire (ATTACHMENTS_S3_URL_SECONDS), after the app's access check.
+ATTACHMENTS_STORAGE = env.str("ATTACHMENTS_STORAGE", default="local")
+if ATTACHMENTS_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("ATTACHMENTS_STORAGE is 'local' or 's3'.")
+# Downloads of attachments stored in S3: streamed through the app (False, the default: every
+# security header of ours goes with the file, and the bucket need not be reachable from the
+# internet), or answered with a redirect to a presigned URL of ATTACHMENTS_S3_URL_SECONDS
+# (True: large files cost the web process nothing, but S3 can only set Content-Type,
+# Content-Disposition and Cache-Control on the answer, not nosniff and the sandboxing CSP).
+# Thumbnails are always streamed: pages show them as images of our own origin.
+ATTACHMENTS_S3_REDIRECT = env.bool("ATTACHMENTS_S3_REDIRECT", default=False)
+ATTACHMENTS_S3_URL_SECONDS = env.int("ATTACHMENTS_S3_URL_SECONDS", default=60)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+if ATTACHMENTS_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("ATTACHMENTS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "region_name": AWS_S3_REGION_NAME,
+            # MinIO and Ceph usually want "path"; AWS takes either.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": ATTACHMENTS_S3_URL_SECONDS,
+            "custom_domain": None,
+            # Names are random (tickets.models.attachment_path): no existence check per save.
+            "file_overwrite": True,
+            "location": "",
+        },
+    }
+
+# Shared by every process of every host (Redis in production: CACHE_URL=redis://host:6379/2).
+# The app keeps nothing in it that must survive (sessions, throttles and login failures are
+# database rows); the periodic tasks' once-per-period claims live here (netdigi/periodic.py).
+# Without CACHE_URL: this process's memory, which is right for one process only.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
