@@ -200,6 +200,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = None
 
+# The private folder of the attachments (ATTACHMENTS_STORAGE=local, the default).
+STORAGES_ATTACHMENTS_LOCAL = {"location": MEDIA_ROOT / "private", "base_url": None}
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -207,7 +209,7 @@ STORAGES = {
     },
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+        "OPTIONS": STORAGES_ATTACHMENTS_LOCAL,
     },
     "staticfiles": {
         "BACKEND": (
@@ -239,28 +241,30 @@ AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# django-storages' S3 backend, as ATTACHMENTS_STORAGE=s3 uses it (and move_attachments).
+ATTACHMENTS_S3_OPTIONS = {
+    "bucket_name": AWS_STORAGE_BUCKET_NAME,
+    "endpoint_url": AWS_S3_ENDPOINT_URL,
+    "access_key": AWS_ACCESS_KEY_ID,
+    "secret_key": AWS_SECRET_ACCESS_KEY,
+    "region_name": AWS_S3_REGION_NAME,
+    # MinIO and Ceph usually want "path"; AWS takes either.
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    "signature_version": "s3v4",
+    "default_acl": None,
+    "querystring_auth": True,
+    "querystring_expire": ATTACHMENTS_S3_URL_SECONDS,
+    "custom_domain": None,
+    # Names are random (tickets.models.attachment_path): no existence check per save.
+    "file_overwrite": True,
+    "location": "",
+}
 if ATTACHMENTS_STORAGE == "s3":
     if not AWS_STORAGE_BUCKET_NAME:
         raise ImproperlyConfigured("ATTACHMENTS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
     STORAGES["attachments"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": AWS_S3_ENDPOINT_URL,
-            "access_key": AWS_ACCESS_KEY_ID,
-            "secret_key": AWS_SECRET_ACCESS_KEY,
-            "region_name": AWS_S3_REGION_NAME,
-            # MinIO and Ceph usually want "path"; AWS takes either.
-            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-            "signature_version": "s3v4",
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": ATTACHMENTS_S3_URL_SECONDS,
-            "custom_domain": None,
-            # Names are random (tickets.models.attachment_path): no existence check per save.
-            "file_overwrite": True,
-            "location": "",
-        },
+        "OPTIONS": ATTACHMENTS_S3_OPTIONS,
     }
 
 # Shared by every process of every host (Redis in production: CACHE_URL=redis://host:6379/2).

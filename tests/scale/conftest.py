@@ -37,14 +37,19 @@ def keys(storage):
 
 
 @pytest.fixture
-def bucket(monkeypatch):
-    """An empty private bucket that holds the attachments of this test."""
+def empty_bucket(monkeypatch):
+    """An empty private bucket (moto's S3, in this process), and its storage."""
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setitem(os.environ, "AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
-        storage = s3_storage()
-        for field in ("file", "thumbnail"):
-            monkeypatch.setattr(Attachment._meta.get_field(field), "storage", storage)
-        yield storage
+        yield s3_storage()
+
+
+@pytest.fixture
+def bucket(empty_bucket, monkeypatch):
+    """The bucket that holds the attachments of this test (ATTACHMENTS_STORAGE=s3)."""
+    for field in ("file", "thumbnail"):
+        monkeypatch.setattr(Attachment._meta.get_field(field), "storage", empty_bucket)
+    return empty_bucket
