@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "services",
     "tickets",
     "notifications",
+    "scheduling",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -377,7 +378,9 @@ NOTIFICATION_RETRY_BACKOFF_MAX = env.float("NOTIFICATION_RETRY_BACKOFF_MAX", def
 NOTIFICATION_REDISPATCH_AFTER = env.float("NOTIFICATION_REDISPATCH_AFTER", default=180.0)
 NOTIFICATION_REDISPATCH_EVERY = env.float("NOTIFICATION_REDISPATCH_EVERY", default=60.0)
 
-# Periodic tasks, run by one `celery -A netdigi beat`.
+# Periodic tasks, run by `celery -A netdigi beat`. Beat claims each run in the database before
+# sending it (scheduling/claims.py), so a beat on every host still runs each task once a period.
+CELERY_BEAT_SCHEDULER = "scheduling.claims:ClaimingScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Send notifications that are still pending after a broker outage or a lost task.
     "notifications-redispatch-pending": {
