@@ -439,6 +439,9 @@ User.objects.create_superuser({ADMIN!r}, {PASSWORD!r}, name="Root")
 class Stack:
     """PostgreSQL database, Redis, SMTP sink, gunicorn, a Celery worker and beat."""
 
+    # More options of `celery worker` (the soak turns the recycling of pool processes off).
+    worker_options = ()
+
     def __init__(self, workdir):
         self.workdir = Path(workdir)
         self.database = Database()
@@ -553,6 +556,7 @@ class Stack:
                 "INFO",
                 "--without-gossip",
                 "--without-mingle",
+                *self.worker_options,
             ],
             env=self.env("worker"),
             log_dir=self.workdir,
