@@ -269,9 +269,9 @@ if ATTACHMENTS_STORAGE == "s3":
     }
 
 # Shared by every process of every host (Redis in production: CACHE_URL=redis://host:6379/2).
-# The app keeps nothing in it that must survive (sessions, throttles and login failures are
-# database rows); the periodic tasks' once-per-period claims live here (netdigi/periodic.py).
-# Without CACHE_URL: this process's memory, which is right for one process only.
+# The app keeps nothing in it that must survive or be shared: sessions, flood counts, login
+# failures and the periodic tasks' claims are database rows. Without CACHE_URL: this
+# process's memory, which is right for one process only.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Uploads larger than this go to a temporary file instead of memory.

@@ -34,10 +34,10 @@ def is_object_storage(storage):
     return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
 
 
-def _missing(error):
-    """Does this botocore error say that the object is not there?"""
+def is_missing(error):
+    """Does this storage error say that the file or object is not there?"""
     code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-    return code in ("NoSuchKey", "404", "NotFound")
+    return isinstance(error, FileNotFoundError) or code in ("NoSuchKey", "404", "NotFound")
 
 
 def _stream(field):
@@ -56,7 +56,7 @@ def _stream(field):
             Bucket=storage.bucket_name, Key=storage._normalize_name(field.name)
         )
     except ClientError as error:
-        if _missing(error):
+        if is_missing(error):
             raise Http404 from None
         raise
     return answer["Body"], answer.get("ContentLength")

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from tickets.models import Attachment
-from tickets.storage import STORAGE_ERRORS
+from tickets.storage import STORAGE_ERRORS, is_missing
 
 CHUNK = 1024 * 1024
 
@@ -41,18 +41,11 @@ def checksum(storage, name):
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
-    except FileNotFoundError:
-        return None
     except STORAGE_ERRORS as error:
-        if _missing(error):
+        if is_missing(error):
             return None
         raise
     return digest.hexdigest(), size
-
-
-def _missing(error):
-    code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-    return isinstance(error, FileNotFoundError) or code in ("NoSuchKey", "404", "NotFound")
 
 
 class Command(BaseCommand):
@@ -72,19 +65,22 @@ class Command(BaseCommand):
         source, target = (local_storage(), s3_storage())
         if to == "local":
             source, target = target, source
-        names = self._names(batch)
+        # Read a batch of rows at a time: millions of names are never held at once.
+        total = Attachment.objects.count() + Attachment.objects.exclude(thumbnail="").count()
         totals = {"copied": 0, "bytes": 0, "already there": 0, "missing": 0, "failed": 0}
         failures = []
         bar = tqdm(
-            total=len(names),
+            total=total,
             unit="file",
             disable=no_progress,
             file=self.stderr._out,
             desc=f"to {to}",
         )
-        for name in names:
+        count = 0
+        for name in self._names(batch):
             outcome, size = self._move(source, target, name, failures)
             totals[outcome] += 1
+            count += 1
             if outcome == "copied":
                 totals["bytes"] += size
             bar.update(1)
@@ -92,7 +88,7 @@ class Command(BaseCommand):
         for name, reason in failures:
             self.stderr.write(f"{name}: {reason}")
         self.stdout.write(
-            f"{len(names)} files: {totals['copied']} copied ({totals['bytes']} bytes), "
+            f"{count} files: {totals['copied']} copied ({totals['bytes']} bytes), "
             f"{totals['already there']} already there, {totals['missing']} missing at the "
             f"source, {totals['failed']} failed."
         )
@@ -103,14 +99,14 @@ class Command(BaseCommand):
 
     def _names(self, batch):
         """Every stored name (files and thumbnails), in the order of the rows."""
-        names, last = [], 0
+        last = 0
         rows = Attachment.objects.order_by("pk")
         while True:
             page = list(rows.filter(pk__gt=last).values_list("pk", "file", "thumbnail")[:batch])
             if not page:
-                return names
+                return
             for pk, file, thumbnail in page:
-                names += [name for name in (file, thumbnail) if name]
+                yield from (name for name in (file, thumbnail) if name)
                 last = pk
 
     def _move(self, source, target, name, failures):
