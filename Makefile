@@ -66,3 +66,11 @@ bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PIP) install --quiet -r requirements-bench.txt
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The soak test (bench/soak.py): two gunicorn hosts, two Celery workers, PgBouncer, Redis and an
+# S3 server (moto) on this machine, Locust driving 200 customers and staff for 10 minutes;
+# writes bench/results/soak.md, soak.json and soak_latency.png. E.g. SOAK_ARGS="--minutes 2".
+.PHONY: soak
+soak: install-dev
+	$(PIP) install --quiet -r requirements-bench.txt
+	$(PY) bench/soak.py $(SOAK_ARGS)

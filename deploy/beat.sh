@@ -1,6 +1,7 @@
 #!/bin/sh
 # Celery beat: the periodic tasks (re-dispatch of pending notifications, auto-close).
-# Run exactly ONE beat for the whole installation, or every task would run twice as often.
+# Each due task is claimed in the database before it is sent (scheduling/claims.py): a beat
+# on every worker host still runs each periodic task once a period.
 set -e
 cd "$(dirname "$0")/.."
 # The project's virtualenv when there is one (a container installs into the system Python).

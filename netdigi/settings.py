@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "services",
     "tickets",
     "notifications",
+    "scheduling",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -114,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling mode: each transaction may run on another server
+    # connection, so a cursor kept open between transactions (QuerySet.iterator()) is lost.
+    # See README, "PgBouncer".
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -192,6 +199,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = None
 
+# The private folder of the attachments (ATTACHMENTS_STORAGE=local, the default).
+STORAGES_ATTACHMENTS_LOCAL = {"location": MEDIA_ROOT / "private", "base_url": None}
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -199,7 +208,7 @@ STORAGES = {
     },
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+        "OPTIONS": STORAGES_ATTACHMENTS_LOCAL,
     },
     "staticfiles": {
         "BACKEND": (
@@ -209,6 +218,59 @@ STORAGES = {
         ),
     },
 }
+
+# Attachments in an S3-compatible bucket (AWS S3, MinIO, Ceph, Wasabi...) instead of the
+# private folder, so that any number of web and worker hosts share them: ATTACHMENTS_STORAGE=s3
+# and django-storages' own variables. The bucket stays private: objects get no ACL (the
+# bucket's own policy applies, which must not be public) and the only URLs ever made are
+# presigned ones that expire (ATTACHMENTS_S3_URL_SECONDS), after the app's access check.
+ATTACHMENTS_STORAGE = env.str("ATTACHMENTS_STORAGE", default="local")
+if ATTACHMENTS_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("ATTACHMENTS_STORAGE is 'local' or 's3'.")
+# Downloads of attachments stored in S3: streamed through the app (False, the default: every
+# security header of ours goes with the file, and the bucket need not be reachable from the
+# internet), or answered with a redirect to a presigned URL of ATTACHMENTS_S3_URL_SECONDS
+# (True: large files cost the web process nothing, but S3 can only set Content-Type,
+# Content-Disposition and Cache-Control on the answer, not nosniff and the sandboxing CSP).
+# Thumbnails are always streamed: pages show them as images of our own origin.
+ATTACHMENTS_S3_REDIRECT = env.bool("ATTACHMENTS_S3_REDIRECT", default=False)
+ATTACHMENTS_S3_URL_SECONDS = env.int("ATTACHMENTS_S3_URL_SECONDS", default=60)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# django-storages' S3 backend, as ATTACHMENTS_STORAGE=s3 uses it (and move_attachments).
+ATTACHMENTS_S3_OPTIONS = {
+    "bucket_name": AWS_STORAGE_BUCKET_NAME,
+    "endpoint_url": AWS_S3_ENDPOINT_URL,
+    "access_key": AWS_ACCESS_KEY_ID,
+    "secret_key": AWS_SECRET_ACCESS_KEY,
+    "region_name": AWS_S3_REGION_NAME,
+    # MinIO and Ceph usually want "path"; AWS takes either.
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    "signature_version": "s3v4",
+    "default_acl": None,
+    "querystring_auth": True,
+    "querystring_expire": ATTACHMENTS_S3_URL_SECONDS,
+    "custom_domain": None,
+    # Names are random (tickets.models.attachment_path): no existence check per save.
+    "file_overwrite": True,
+    "location": "",
+}
+if ATTACHMENTS_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("ATTACHMENTS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": ATTACHMENTS_S3_OPTIONS,
+    }
+
+# Shared by every process of every host (Redis in production: CACHE_URL=redis://host:6379/2).
+# The app keeps nothing in it that must survive or be shared: sessions, flood counts, login
+# failures and the periodic tasks' claims are database rows. Without CACHE_URL: this
+# process's memory, which is right for one process only.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -314,7 +376,9 @@ NOTIFICATION_RETRY_BACKOFF_MAX = env.float("NOTIFICATION_RETRY_BACKOFF_MAX", def
 NOTIFICATION_REDISPATCH_AFTER = env.float("NOTIFICATION_REDISPATCH_AFTER", default=180.0)
 NOTIFICATION_REDISPATCH_EVERY = env.float("NOTIFICATION_REDISPATCH_EVERY", default=60.0)
 
-# Periodic tasks, run by one `celery -A netdigi beat`.
+# Periodic tasks, run by `celery -A netdigi beat`. Beat claims each run in the database before
+# sending it (scheduling/claims.py), so a beat on every host still runs each task once a period.
+CELERY_BEAT_SCHEDULER = "scheduling.claims:ClaimingScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Send notifications that are still pending after a broker outage or a lost task.
     "notifications-redispatch-pending": {

@@ -14,6 +14,7 @@ FORBIDDEN = {
     "accounts": ["tickets", "bench"],
     "services": ["tickets", "accounts.views", "bench"],
     "notifications": ["tickets", "accounts", "services", "bench"],
+    "scheduling": ["tickets", "accounts", "services", "notifications", "bench"],
     "tickets": ["bench"],
     "netdigi": ["bench"],
 }

@@ -6,12 +6,11 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, queries, throttle
+from . import actions, queries, storage, throttle
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
 from .web import confirm, post_with_files, refuse_flood
 
@@ -190,37 +189,15 @@ def ticket_close(request, number):
     return redirect(ticket)
 
 
-def _serve(request, attachment, field):
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    thumbnail = field is attachment.thumbnail
-    inline = attachment.is_image
-    response = FileResponse(
-        handle,
-        content_type="image/png" if thumbnail else attachment.content_type,
-        as_attachment=not inline,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a file were crafted to run as a page, it gets no script, no origin.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @login_required
 @require_GET
 def attachment_download(request, pk):
     attachment = queries.get_attachment_for(request.user, pk)
-    return _serve(request, attachment, attachment.file)
+    return storage.serve(attachment, attachment.file, thumbnail=False)
 
 
 @login_required
 @require_GET
 def attachment_thumbnail(request, pk):
     attachment = queries.get_attachment_for(request.user, pk)
-    return _serve(request, attachment, attachment.thumbnail)
+    return storage.serve(attachment, attachment.thumbnail, thumbnail=True)

@@ -12,10 +12,12 @@ import http.cookiejar
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -437,6 +439,9 @@ User.objects.create_superuser({ADMIN!r}, {PASSWORD!r}, name="Root")
 class Stack:
     """PostgreSQL database, Redis, SMTP sink, gunicorn, a Celery worker and beat."""
 
+    # More options of `celery worker` (the soak turns the recycling of pool processes off).
+    worker_options = ()
+
     def __init__(self, workdir):
         self.workdir = Path(workdir)
         self.database = Database()
@@ -551,6 +556,7 @@ class Stack:
                 "INFO",
                 "--without-gossip",
                 "--without-mingle",
+                *self.worker_options,
             ],
             env=self.env("worker"),
             log_dir=self.workdir,
@@ -612,3 +618,299 @@ def ticket_number(page):
     match = TICKET_NUMBER.search(page)
     assert match, "the ticket page does not say the ticket has been opened"
     return match.group(1)
+
+
+# Scale-out: object storage, PgBouncer, several web hosts --------------------------------
+
+S3_BUCKET = "netdigi-attachments"
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "integration", "AWS_SECRET_ACCESS_KEY": "integration-secret"}
+
+
+class S3Server:
+    """An S3-compatible server (moto's server mode) on a free port, with one private bucket."""
+
+    def __init__(self, log_dir, env):
+        self.port = free_port()
+        self.log_dir = log_dir
+        self.env = {**env, **S3_KEYS}
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        command = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)]
+        self.process = Process("s3", command, env=self.env, log_dir=self.log_dir).start()
+        wait_until(self._up, "the S3 server to answer", logs=[self.process])
+        self.client().create_bucket(Bucket=S3_BUCKET)
+        return self
+
+    def _up(self):
+        try:
+            urllib.request.urlopen(self.url, timeout=2).close()
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def objects(self):
+        """{key: bytes} of every object in the bucket."""
+        client = self.client()
+        listed = client.list_objects_v2(Bucket=S3_BUCKET).get("Contents", [])
+        return {
+            o["Key"]: client.get_object(Bucket=S3_BUCKET, Key=o["Key"])["Body"].read()
+            for o in listed
+        }
+
+    def settings(self):
+        """The environment that points the app's attachments at this bucket."""
+        return {
+            "ATTACHMENTS_STORAGE": "s3",
+            "AWS_STORAGE_BUCKET_NAME": S3_BUCKET,
+            "AWS_S3_ENDPOINT_URL": self.url,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_S3_ADDRESSING_STYLE": "path",
+            **S3_KEYS,
+        }
+
+    def stop(self):
+        if self.process:
+            self.process.stop()
+
+
+PGBOUNCER = "/usr/sbin/pgbouncer"
+
+
+class PgBouncer:
+    """PgBouncer in transaction pooling mode in front of one database, on a free port."""
+
+    def __init__(self, workdir, database, env, pool_size=8):
+        self.port = free_port()
+        self.workdir = Path(workdir)
+        self.database = database
+        self.env = env
+        self.pool_size = pool_size
+        self.process = None
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database.name}"
+
+    def start(self):
+        server = urllib.parse.urlsplit(PG_ADMIN_URL)
+        # PgBouncer refuses to run as root: it is told to switch to an ordinary user, who
+        # must be able to read its files (pytest's folders are root's alone).
+        folder = Path(tempfile.mkdtemp(prefix="netdigi-pgbouncer-"))
+        folder.chmod(0o755)
+        self.folder = folder
+        users = folder / "users.txt"
+        users.write_text('"postgres" ""\n')
+        config = folder / "pgbouncer.ini"
+        target = f"host={server.hostname} port={server.port or 5432} dbname={self.database.name}"
+        config.write_text(
+            f"""[databases]
+{self.database.name} = {target} user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {users}
+pool_mode = transaction
+default_pool_size = {self.pool_size}
+max_client_conn = 500
+server_reset_query =
+ignore_startup_parameters = extra_float_digits
+admin_users = postgres
+stats_users = postgres
+"""
+        )
+        for path in (users, config):
+            path.chmod(0o644)
+        command = [PGBOUNCER, str(config)]
+        if os.geteuid() == 0:
+            command[1:1] = ["-u", "nobody"]
+        self.process = Process("pgbouncer", command, env=self.env, log_dir=self.workdir).start()
+        wait_until(self._up, "pgbouncer to accept connections", logs=[self.process])
+        return self
+
+    def _up(self):
+        try:
+            psycopg2.connect(self.url, connect_timeout=2).close()
+            return True
+        except psycopg2.Error:
+            return False
+
+    def show(self, what):
+        """Rows of the admin console's SHOW `what` (POOLS, CONFIG, ...), as dicts."""
+        conn = psycopg2.connect(
+            f"postgres://postgres@127.0.0.1:{self.port}/pgbouncer", connect_timeout=5
+        )
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"SHOW {what}")
+                names = [column.name for column in cur.description]
+                return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        finally:
+            conn.close()
+
+    def stop(self):
+        if self.process:
+            self.process.stop()
+        if getattr(self, "folder", None):
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Host:
+    """One web host: gunicorn on a port of its own, with a media folder of its own."""
+
+    def __init__(self, name, workdir):
+        self.name = name
+        self.port = free_port()
+        self.base_url = f"http://{SITE_HOST}:{self.port}"
+        self.media = Path(workdir) / name / "media"
+        self.media.mkdir(parents=True)
+        self.process = None
+
+    def media_files(self):
+        return sorted(p for p in self.media.rglob("*") if p.is_file())
+
+
+class ScaleStack(Stack):
+    """Several web hosts, workers and beats sharing PostgreSQL (through PgBouncer in
+    transaction pooling mode), Redis and an S3 bucket; no host keeps a file of its own."""
+
+    def __init__(self, workdir, *, hosts=2, workers=1, beats=2, web_workers=2, extra_env=None):
+        super().__init__(workdir)
+        self.s3 = None
+        self.bouncer = None
+        self.host_count, self.worker_count, self.beat_count = hosts, workers, beats
+        self.web_workers = web_workers
+        self.extra_env = extra_env or {}
+        self.hosts, self.workers, self.beats = [], [], []
+
+    def env(self, application_name, host=None, direct=False):
+        env = super().env(application_name)
+        env.update(self.s3.settings())
+        env.update(self.extra_env)
+        env["CACHE_URL"] = self.redis.url.rsplit("/", 1)[0] + "/1"
+        if not direct:
+            env["DATABASE_URL"] = f"{self.bouncer.url}?application_name={application_name}"
+            env["DISABLE_SERVER_SIDE_CURSORS"] = "true"
+        # Every host's private folder, if anything were written there.
+        env["MEDIA_ROOT"] = str(host.media if host else self.workdir / "media")
+        if host:
+            env["GUNICORN_BIND"] = f"127.0.0.1:{host.port}"
+            env["GUNICORN_WORKERS"] = str(self.web_workers)
+            env["GUNICORN_ACCESS_LOG"] = str(self.workdir / f"access-{host.name}.log")
+        return env
+
+    def manage(self, *args):
+        result = subprocess.run(
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env("manage", direct=True),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, f"manage.py {args[0]} failed:\n{result.stderr}"
+        return result.stdout
+
+    def start(self):
+        self.database.create()
+        self.sink.start()
+        self.redis = Redis(self.workdir, os.environ.copy()).start()
+        self.s3 = S3Server(self.workdir, os.environ.copy()).start()
+        self.bouncer = PgBouncer(self.workdir, self.database, os.environ.copy()).start()
+        self.manage("migrate", "--noinput")
+        self.manage("shell", "-c", SEED)
+        for number in range(self.host_count):
+            host = Host(f"web{number + 1}", self.workdir)
+            host.process = Process(
+                host.name,
+                [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+                env=self.env(host.name, host=host),
+                log_dir=self.workdir,
+            ).start()
+            self.hosts.append(host)
+        self.web = self.hosts[0].process
+        self.base_url = self.hosts[0].base_url
+        for number in range(self.beat_count):
+            self.beats.append(
+                Process(
+                    f"beat{number + 1}",
+                    [
+                        str(BIN / "celery"),
+                        "-A",
+                        "netdigi",
+                        "beat",
+                        "--loglevel",
+                        "INFO",
+                        "--schedule",
+                        str(self.workdir / f"beat{number + 1}-schedule"),
+                    ],
+                    env=self.env(f"beat{number + 1}"),
+                    log_dir=self.workdir,
+                ).start()
+            )
+        self.beat = self.beats[0] if self.beats else None
+        for _ in range(self.worker_count):
+            self.workers.append(self.start_worker())
+        for host in self.hosts:
+            wait_until(
+                lambda host=host: self._host_up(host),
+                f"{host.name} to serve /healthz",
+                logs=[host.process],
+            )
+        return self
+
+    def _host_up(self, host):
+        try:
+            return Browser(host.base_url).get("/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def stop(self):
+        for process in [*self.workers, *self.beats, *(h.process for h in self.hosts)]:
+            if process:
+                process.stop()
+        for server in (self.bouncer, self.s3, self.redis):
+            if server:
+                server.stop()
+        self.sink.stop()
+        self.database.drop()
+
+    @property
+    def processes(self):
+        found = [*self.workers, *self.beats, *(h.process for h in self.hosts)]
+        for server in (self.bouncer, self.s3, self.redis):
+            if server and server.process:
+                found.append(server.process)
+        return [p for p in found if p]
+
+    def browser(self, host, like=None):
+        """A browser on `host`; with `like`, sharing that browser's cookies (the same person
+        sent to another host by the load balancer)."""
+        browser = Browser(host.base_url)
+        if like is not None:
+            browser.jar = like.jar
+            browser.opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(browser.jar)
+            )
+        return browser

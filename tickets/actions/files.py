@@ -9,13 +9,14 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Attachment, Message
+from ..storage import STORAGE_ERRORS
 from ..uploads import make_thumbnail
 
 
 class AttachmentsNotStored(Exception):
-    """The files could not be written (disk full, quota of the volume, I/O error). Nothing of
-    the action was kept: no row, no file. `user_message` is for people; the cause stays in
-    the log."""
+    """The files could not be written (disk full, quota of the volume, I/O error, a bucket
+    refusing or unreachable). Nothing of the action was kept: no row, no file.
+    `user_message` is for people; the cause stays in the log."""
 
     # The writer's text is still in the form, nothing was saved.
     user_message = _(
@@ -28,7 +29,7 @@ class AttachmentsNotStored(Exception):
 def _delete_quietly(storage, name: str) -> None:
     try:
         storage.delete(name)
-    except OSError:
+    except STORAGE_ERRORS:
         pass
 
 
@@ -41,7 +42,7 @@ def _store(field_file, name: str, content):
     target = field_file.field.generate_filename(field_file.instance, name)
     try:
         saved = field_file.storage.save(target, content, max_length=field_file.field.max_length)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         _delete_quietly(field_file.storage, target)
         raise AttachmentsNotStored(str(error)) from error
     except BaseException:
