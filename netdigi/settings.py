@@ -375,6 +375,9 @@ NOTIFICATION_RETRY_BACKOFF_MAX = env.float("NOTIFICATION_RETRY_BACKOFF_MAX", def
 # NOTIFICATION_REDISPATCH_EVERY seconds.
 NOTIFICATION_REDISPATCH_AFTER = env.float("NOTIFICATION_REDISPATCH_AFTER", default=180.0)
 NOTIFICATION_REDISPATCH_EVERY = env.float("NOTIFICATION_REDISPATCH_EVERY", default=60.0)
+# Sent outbox rows are kept this many days as the log of what was mailed, then deleted by
+# a daily pass (0 keeps them for ever). Pending and failed rows are never deleted.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 
 # Periodic tasks, run by `celery -A netdigi beat`. Beat claims each run in the database before
 # sending it (scheduling/claims.py), so a beat on every host still runs each task once a period.
@@ -384,6 +387,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-redispatch-pending": {
         "task": "notifications.tasks.redispatch_pending",
         "schedule": NOTIFICATION_REDISPATCH_EVERY,
+    },
+    # Delete sent outbox rows older than NOTIFICATION_RETENTION_DAYS (daily).
+    "notifications-prune-sent": {
+        "task": "notifications.tasks.prune_sent",
+        "schedule": 86400.0,
     },
     # Close tickets left "Answered" for TICKET_AUTOCLOSE_HOURS (every 10 minutes).
     "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},

@@ -205,6 +205,30 @@ def redispatch_pending():
     return dispatch(ids)
 
 
+# Rows deleted per statement by the prune pass, so that no statement holds many locks.
+PRUNE_BATCH = 5000
+
+
+@shared_task(ignore_result=True)
+def prune_sent():
+    """Delete sent rows older than NOTIFICATION_RETENTION_DAYS, a batch at a time. Returns
+    how many were deleted. Pending and failed rows stay: they still need someone."""
+    days = settings.NOTIFICATION_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Notification.objects.filter(state=Notification.State.SENT, sent_at__lt=cutoff)
+    deleted = 0
+    while True:
+        ids = list(old.order_by().values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            break
+        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+    if deleted:
+        logger.info("Pruned %d sent notification(s) older than %d days", deleted, days)
+    return deleted
+
+
 def dispatch(notification_ids):
     """Ask the workers to send these rows. Never raises: returns how many were enqueued.
 
