@@ -1,24 +1,24 @@
 """Read-only lookups that pages share. Every customer lookup starts from the customer, so
 another customer's object is a 404 exactly like a missing one."""
 
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import access
-from .models import Attachment, Department, Ticket
+from .models import Attachment, Department, Message, Ticket
 from .threads import posts_with_files
 
 
-def active_departments():
+def active_departments() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).order_by("order", "name")
 
 
-def get_customer_ticket(user, number):
+def get_customer_ticket(user, number: str) -> Ticket:
     return get_object_or_404(user.tickets.select_related("department", "service"), number=number)
 
 
-def customer_tickets(user, status="active"):
+def customer_tickets(user, status: str = "active") -> QuerySet[Ticket]:
     tickets = user.tickets.select_related("department")
     if status == "active":
         tickets = tickets.exclude(status=Ticket.Status.CLOSED)
@@ -27,7 +27,9 @@ def customer_tickets(user, status="active"):
     return tickets.order_by("-updated_at", "-id")
 
 
-def customer_page(tickets, page_number, per_page):
+def customer_page(
+    tickets: QuerySet[Ticket], page_number, per_page: int
+) -> tuple[Page, list[Ticket]]:
     """One page of `tickets` (a customer's list) and its rows.
 
     The page's ids are read first, off the index that holds the list's order, and only those
@@ -39,13 +41,13 @@ def customer_page(tickets, page_number, per_page):
     return page, [found[pk] for pk in ids if pk in found]
 
 
-def customer_thread(ticket):
+def customer_thread(ticket: Ticket) -> list[Message]:
     """The posts a customer may see: everything but internal notes, oldest first, each with
     its files (one query)."""
     return posts_with_files(ticket.messages.filter(is_internal=False).order_by("created_at", "id"))
 
 
-def get_attachment_for(user, pk):
+def get_attachment_for(user, pk: int) -> Attachment:
     """The attachment if `user` may download it: its ticket's customer (not from internal
     notes), or staff of the ticket's department. Anything else is a 404."""
     attachments = Attachment.objects.select_related("message__ticket")
@@ -60,7 +62,7 @@ def get_attachment_for(user, pk):
     return get_object_or_404(attachments, pk=pk)
 
 
-def dashboard_tickets(user, limit=10):
+def dashboard_tickets(user, limit: int = 10) -> QuerySet[Ticket]:
     """The customer's `limit` newest active tickets, for the Member Area home.
 
     They are picked off the customer's index first, then joined with their departments:

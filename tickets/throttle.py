@@ -35,7 +35,7 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 
 
-def parse_rate(text):
+def parse_rate(text: str | None) -> tuple[int, timedelta] | None:
     """Parse a rate: "5/10m" -> (5, timedelta(minutes=10)); "" or "0" -> None (no limit)."""
     text = (text or "").strip()
     if text in ("", "0"):
@@ -85,7 +85,7 @@ def _token(value):
         return None
 
 
-def check_new_ticket(customer, submission_token=None, *, lock=False):
+def check_new_ticket(customer, submission_token=None, *, lock: bool = False) -> Refusal | None:
     """A Refusal when `customer` may not open a ticket now, else None. One query.
 
     With `lock` (inside the action's transaction) the customer's row is locked first, so
@@ -102,7 +102,9 @@ def check_new_ticket(customer, submission_token=None, *, lock=False):
     )
 
 
-def check_reply(customer, ticket, submission_token=None, *, lock=False):
+def check_reply(
+    customer, ticket: Ticket, submission_token=None, *, lock: bool = False
+) -> Refusal | None:
     """A Refusal when `customer` may not post on `ticket` now, else None. One query; `lock`
     as for check_new_ticket."""
     token = _token(submission_token)
@@ -169,7 +171,7 @@ def _duration(period):
     return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
 
 
-def slow_down(request, refusal, *, replying=False):
+def slow_down(request, refusal: Refusal, *, replying: bool = False) -> int:
     """Tell the customer to slow down, as a message on the page being rendered again, and
     return the seconds for the response's Retry-After header."""
     values = {

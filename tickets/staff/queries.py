@@ -4,11 +4,11 @@ missing one; superusers see every department."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ..access import departments_of, tickets_of
-from ..models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Ticket
+from ..models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Department, Ticket
 from ..threads import events_of, posts_with_files, with_events
 
 # The queue's order: priority, then the customer who has waited longest, then the ticket
@@ -21,11 +21,11 @@ QUEUE_ORDER = [
 ]
 
 
-def get_staff_department(user, slug):
+def get_staff_department(user, slug: str) -> Department:
     return get_object_or_404(departments_of(user), slug=slug)
 
 
-def get_staff_ticket(user, number, *, events=False):
+def get_staff_ticket(user, number: str, *, events: bool = False) -> Ticket:
     """The ticket if `user` handles its department, else a 404; `events`: with its event
     lines read in the same query (for the page that shows the thread)."""
     tickets = tickets_of(user).select_related(
@@ -36,7 +36,7 @@ def get_staff_ticket(user, number, *, events=False):
     return get_object_or_404(tickets, number=number)
 
 
-def queue_overview(user):
+def queue_overview(user) -> list[dict]:
     """One row per department of `user`, counted with one aggregate query over the active
     tickets only (closed tickets, the bulk of the table, are never read)."""
     departments = list(departments_of(user))
@@ -70,7 +70,15 @@ def queue_overview(user):
     return [{"department": d, **by_department.get(d.pk, empty)} for d in departments]
 
 
-def queue_tickets(user, *, department=None, status="", priority="", assignee="", search=""):
+def queue_tickets(
+    user,
+    *,
+    department: Department | None = None,
+    status: str = "",
+    priority: str = "",
+    assignee: str = "",
+    search: str = "",
+) -> QuerySet[Ticket]:
     """The tickets of one queue (or of all `user`'s departments), filtered and in queue
     order. `status`: "" for the active tickets, "awaiting", "all", or one status."""
     tickets = tickets_of(user)
@@ -130,7 +138,7 @@ class BoundedPage:
 MAX_PAGE = 1000
 
 
-def bounded_page(queryset, page, per_page):
+def bounded_page(queryset: QuerySet, page, per_page: int) -> BoundedPage:
     try:
         number = min(max(int(page), 1), MAX_PAGE)
     except (TypeError, ValueError):
@@ -147,7 +155,7 @@ def _label(choices, value):
         return value
 
 
-def staff_thread(ticket):
+def staff_thread(ticket: Ticket) -> list[dict]:
     """The whole thread for staff, internal notes included, with the event lines (status,
     priority, department, assignee changes) between the posts, oldest first."""
     posts = posts_with_files(ticket.messages.all())
@@ -167,7 +175,7 @@ def staff_thread(ticket):
     return [{"kind": kind, "item": item} for kind, _at, _order, _pk, item in items]
 
 
-def customer_other_tickets(user, ticket, limit=10):
+def customer_other_tickets(user, ticket: Ticket, limit: int = 10) -> QuerySet[Ticket]:
     """The customer's latest other tickets, in the departments `user` may see."""
     return (
         tickets_of(user)
@@ -178,11 +186,11 @@ def customer_other_tickets(user, ticket, limit=10):
     )
 
 
-def customer_services(ticket, limit=20):
+def customer_services(ticket: Ticket, limit: int = 20) -> QuerySet:
     return ticket.customer.services.order_by("status", "product_name", "domain")[:limit]
 
 
-def canned_responses_for(department):
+def canned_responses_for(department: Department) -> QuerySet[CannedResponse]:
     """The active predefined replies of `department` and the global ones."""
     return (
         CannedResponse.objects.filter(is_active=True)
@@ -191,7 +199,7 @@ def canned_responses_for(department):
     )
 
 
-def messages_since(ticket, last_seen_id, *, exclude):
+def messages_since(ticket: Ticket, last_seen_id: int, *, exclude) -> QuerySet:
     """Posts that arrived after the one with `last_seen_id` (the last the writer saw)."""
     return (
         ticket.messages.filter(pk__gt=last_seen_id)
