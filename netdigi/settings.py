@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "scheduling",
+    "mailin",
+    "anymail",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -316,6 +318,36 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ---------------------------------------------------------------------------------------
+# Incoming email (mailin/): replies by email and tickets by email
+# ---------------------------------------------------------------------------------------
+# Stored messages are deleted after this many days (0: kept for ever).
+INBOUND_RETENTION_DAYS = env.int("INBOUND_RETENTION_DAYS", default=90)
+# Messages still unprocessed this many seconds after arriving are handed to the workers again.
+INBOUND_REDISPATCH_AFTER = env.float("INBOUND_REDISPATCH_AFTER", default=120.0)
+# A reply to a ticket closed for longer than this opens a new ticket naming the old one.
+TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=30)
+# The authserv-id(s) of our own receiving server's Authentication-Results header; those of
+# anyone else are ignored. Empty: no DMARC/DKIM verdict is read.
+EMAIL_AUTHSERV_ID = [
+    value.lower() for value in env.list("EMAIL_AUTHSERV_ID", default=[]) if value.strip()
+]
+# IMAP polling: imaps://user:password@host:993/INBOX (empty: no polling). With XOAUTH2 the
+# password is an OAuth 2 access token (Microsoft 365, Gmail).
+EMAIL_INBOX_URL = env.str("EMAIL_INBOX_URL", default="")
+EMAIL_INBOX_XOAUTH2 = env.bool("EMAIL_INBOX_XOAUTH2", default=False)
+# Where processed messages are moved on the IMAP server.
+EMAIL_INBOX_DONE_FOLDER = env.str("EMAIL_INBOX_DONE_FOLDER", default="Processed")
+EMAIL_INBOX_POLL_SECONDS = env.float("EMAIL_INBOX_POLL_SECONDS", default=60.0)
+# Provider webhooks (django-anymail inbound): the shared secret of the webhook URL
+# ("user:password", sent by the provider as HTTP basic auth) and the provider's own keys.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
+    "POSTMARK_WEBHOOK_SECRET": None,
+}
+ANYMAIL = {key: value for key, value in ANYMAIL.items() if value}
+
+# ---------------------------------------------------------------------------------------
 # Celery
 # ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -395,6 +427,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Close tickets left "Answered" for TICKET_AUTOCLOSE_HOURS (every 10 minutes).
     "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},
+    # Incoming email: fetch the IMAP mailbox, process what a broker outage left behind,
+    # delete stored messages past INBOUND_RETENTION_DAYS.
+    "mailin-fetch-email": {"task": "mailin.tasks.fetch_email", "schedule": EMAIL_INBOX_POLL_SECONDS},
+    "mailin-redispatch-received": {"task": "mailin.tasks.redispatch_received", "schedule": 60.0},
+    "mailin-prune": {"task": "mailin.tasks.prune_inbound", "schedule": 3600.0},
 }
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,211 @@
+"""Processing one stored message: a chain of small filters over the parsed message, in a
+fixed order; the first that decides ends the chain, and its outcome (state, reason, detail)
+is written on the row.
+
+parse -> duplicate -> delivery report -> automatic mail -> provider verdict -> match the
+ticket -> sender authentication (DMARC/DKIM) -> sender is the customer -> flood limit ->
+post the reply or open the ticket.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tickets import actions, throttle
+from tickets.models import Ticket
+
+from . import answers, bounces, files
+from .checks import authentication_failure, automatic_reason
+from .matching import customer_for, match
+from .models import InboundMessage
+from .parsing import ParseError, parse
+from .quotes import strip_reply
+
+logger = logging.getLogger(__name__)
+
+State = InboundMessage.State
+Reason = InboundMessage.Reason
+
+RE_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|balas|tr)\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass
+class Outcome:
+    state: str
+    reason: str = ""
+    detail: str = ""
+
+
+class Retry(Exception):
+    """A passing fault (the files could not be written): the row stays received and is
+    processed again by the re-dispatch."""
+
+
+def process(inbound_id):
+    """Process one received row once. Returns its new state, or None when another worker
+    holds it or it was processed already."""
+    with transaction.atomic():
+        row = (
+            InboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=inbound_id, state=State.RECEIVED)
+            .first()
+        )
+        if row is None:
+            return None
+        try:
+            with transaction.atomic():
+                outcome = run(row)
+        except Retry as error:
+            row.detail = str(error)
+            row.save(update_fields=["detail"])
+            return None
+        except Exception as error:
+            logger.exception("Processing incoming email %s failed", row.pk)
+            outcome = Outcome(State.FAILED, Reason.ERROR, f"{type(error).__name__}: {error}")
+        row.state = outcome.state
+        row.reason = outcome.reason
+        row.detail = outcome.detail[:5000]
+        row.processed_at = timezone.now()
+        row.save()
+    return row.state
+
+
+def _content_key(mail):
+    value = "\0".join([mail.message_id, mail.sender, mail.text])
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def run(row):
+    try:
+        mail = parse(bytes(row.raw), envelope_recipient=row.envelope_recipient)
+    except ParseError as error:
+        return Outcome(State.HELD, Reason.UNPARSEABLE, str(error))
+    row.sender = mail.sender[:254]
+    row.subject = mail.subject[:255]
+    row.message_id = mail.message_id[:998]
+    row.body = strip_reply(mail.text)
+
+    if mail.message_id:
+        key = _content_key(mail)
+        try:
+            with transaction.atomic():
+                InboundMessage.objects.filter(pk=row.pk).update(content_key=key)
+        except IntegrityError:
+            first = InboundMessage.objects.filter(content_key=key).values_list("pk", flat=True)
+            return Outcome(State.IGNORED, Reason.DUPLICATE, f"Same as incoming email {first[0]}.")
+        row.content_key = key
+
+    report = bounces.delivery_report(mail)
+    if report is not None:
+        return Outcome(State.IGNORED, Reason.BOUNCE, bounces.record(report))
+    automatic = automatic_reason(mail)
+    if automatic:
+        return Outcome(State.IGNORED, *automatic)
+
+    found = match(mail)
+    row.ticket = found.ticket
+    row.department = found.department
+    if row.provider_verdict == "spam":
+        return Outcome(State.HELD, Reason.SPAM, "The provider's spam check flagged it.")
+    failure = authentication_failure(mail)
+    if failure:
+        return Outcome(
+            State.HELD, Reason.AUTH_FAILED, f"Authentication-Results of our server: {failure}"
+        )
+    if found.held:
+        return Outcome(State.HELD, found.held, found.detail)
+
+    if found.ticket is not None:
+        customer = found.ticket.customer
+        row.customer = customer
+        return post(row, mail, ticket=found.ticket, customer=customer, check_rate=True)
+
+    customer = customer_for(mail.sender)
+    row.customer = customer
+    if customer is None:
+        answered = answers.unknown_sender(row)
+        detail = f"{mail.sender or 'No sender'} is no customer."
+        if answered:
+            detail += " They were told where to open a ticket."
+        return Outcome(State.IGNORED, Reason.UNKNOWN_SENDER, detail)
+    if found.department is None:
+        return Outcome(
+            State.HELD,
+            Reason.NO_DEPARTMENT,
+            f"Sent to {', '.join(mail.recipients) or 'nobody'}: no department's address.",
+        )
+    return post(row, mail, department=found.department, customer=customer, check_rate=True)
+
+
+def post(row, mail, *, customer, ticket=None, department=None, check_rate, note=""):
+    """Post the message: a reply on `ticket` (a new ticket naming it when it was closed too
+    long ago), or a new ticket in `department`. Files that fail the upload checks are left
+    out and the customer is told which and why."""
+    body = row.body.strip()
+    if note:
+        body = f"{note}\n\n{body}".strip()
+    checked, refused = files.check(mail.files, customer)
+    if not body and not checked:
+        return Outcome(State.HELD, Reason.EMPTY, "Neither text nor acceptable files.")
+    reopen_days = settings.TICKET_REOPEN_DAYS
+    if (
+        ticket is not None
+        and ticket.status == Ticket.Status.CLOSED
+        and ticket.closed_at
+        and ticket.closed_at < timezone.now() - timedelta(days=reopen_days)
+    ):
+        with translation.override(customer.language or settings.LANGUAGE_CODE):
+            follow_up = _("Follow-up to the closed ticket #%(number)s.") % {"number": ticket.number}
+        body = f"{follow_up}\n\n{body}".strip()
+        department, ticket = ticket.department, None
+    if check_rate:
+        refusal = (
+            throttle.check_reply(customer, ticket)
+            if ticket is not None
+            else throttle.check_new_ticket(customer)
+        )
+        if refusal:
+            return Outcome(
+                State.HELD,
+                Reason.RATE_LIMITED,
+                f"{refusal.count} {refusal.kind} within {refusal.period}: the customer's limit.",
+            )
+    if not body:
+        with translation.override(customer.language or settings.LANGUAGE_CODE):
+            body = _("(Files sent by email, without text.)")
+    try:
+        if ticket is not None:
+            message = actions.add_reply(ticket=ticket, author=customer, body=body, files=checked)
+            row.post = message
+            outcome = Outcome(State.POSTED, detail=f"Posted to ticket #{ticket.number}.")
+        else:
+            subject = RE_PREFIX.sub("", mail.subject or "").strip()
+            if not subject:
+                with translation.override(customer.language or settings.LANGUAGE_CODE):
+                    subject = _("(no subject)")
+            ticket = actions.open_ticket(
+                customer=customer,
+                department=department,
+                subject=subject[:255],
+                body=body,
+                priority=Ticket.Priority.MEDIUM,
+                files=checked,
+            )
+            row.post = ticket.messages.order_by("pk").first()
+            outcome = Outcome(State.NEW_TICKET, detail=f"Opened ticket #{ticket.number}.")
+    except actions.AttachmentsNotStored as error:
+        raise Retry(f"The files could not be stored: {error}") from error
+    row.ticket = ticket
+    row.department = ticket.department
+    row.customer = customer
+    if refused:
+        answers.files_refused(row, customer=customer, ticket=ticket, refused=refused)
+        outcome.detail += " Refused files: " + "; ".join(refused)
+    return outcome

@@ -1,0 +1,73 @@
+"""Celery tasks of the intake. Thin: each loads rows by id and calls the module that works."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from .dispatch import process_later
+from .models import InboundMessage
+
+logger = logging.getLogger(__name__)
+
+REDISPATCH_BATCH = 500
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def process_inbound(inbound_id):
+    """Process one stored message (mailin.pipeline); a second run finds it done."""
+    from .pipeline import process
+
+    return process(inbound_id)
+
+
+@shared_task(ignore_result=True)
+def redispatch_received():
+    """Hand messages still "received" a while after they arrived to the workers again:
+    their task was lost to a broker outage, or a passing fault left them for later."""
+    cutoff = timezone.now() - timedelta(seconds=settings.INBOUND_REDISPATCH_AFTER)
+    ids = list(
+        InboundMessage.objects.filter(state=InboundMessage.State.RECEIVED, received_at__lte=cutoff)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:REDISPATCH_BATCH]
+    )
+    return process_later(ids)
+
+
+@shared_task(ignore_result=True)
+def prune_inbound():
+    """Delete stored messages older than INBOUND_RETENTION_DAYS (0 keeps them for ever)."""
+    days = settings.INBOUND_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = InboundMessage.objects.filter(received_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("Pruned %d incoming email(s) older than %d days", deleted, days)
+    return deleted
+
+
+@shared_task(ignore_result=True)
+def fetch_email():
+    """One pass over the IMAP mailbox of EMAIL_INBOX_URL (nothing when it is not set)."""
+    from .imap import fetch_once
+
+    if not settings.EMAIL_INBOX_URL:
+        return 0
+    return fetch_once()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=6)
+def send_answer(self, inbound_id, kind, refused):
+    """Send one automatic answer about an incoming message; retried while SMTP fails."""
+    from .replies import send
+
+    try:
+        return send(inbound_id, kind, refused)
+    except OSError as exc:
+        if self.request.is_eager:
+            logger.warning("Answer %s to incoming email %s not sent: %s", kind, inbound_id, exc)
+            return None
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from None
