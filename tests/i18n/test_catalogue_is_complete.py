@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What `manage.py makemessages` reads: the product's code, its templates, the catalogue.
-SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notifications", "scheduling"]
-SOURCES += ["templates", "locale"]
+SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notifications"]
+SOURCES += ["scheduling", "mailin", "templates", "locale"]
 
 PERCENT = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 BRACES = re.compile(r"\{[a-z_]+\}")
