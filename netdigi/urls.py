@@ -18,6 +18,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("support/", include("tickets.urls")),
+    path("staff/mail/", include("mailin.staff_urls")),
     path("staff/", include("tickets.staff.urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),

@@ -170,9 +170,7 @@ def test_a_dkim_failure_of_our_server_holds(ingest, ticket, settings):
 
 def test_over_the_reply_limit_mail_is_held(ingest, ticket, settings):
     settings.TICKET_REPLY_RATE_LIMIT = "2/10m"
-    states = [
-        ingest(mail(to=reply_address(ticket), body=f"Reply {n}")).state for n in range(3)
-    ]
+    states = [ingest(mail(to=reply_address(ticket), body=f"Reply {n}")).state for n in range(3)]
     assert states == [State.POSTED, State.POSTED, State.HELD]
     assert InboundMessage.objects.filter(reason=Reason.RATE_LIMITED).count() == 1
 
