@@ -335,6 +335,11 @@ EMAIL_AUTHSERV_ID = [
 # password is an OAuth 2 access token (Microsoft 365, Gmail).
 EMAIL_INBOX_URL = env.str("EMAIL_INBOX_URL", default="")
 EMAIL_INBOX_XOAUTH2 = env.bool("EMAIL_INBOX_XOAUTH2", default=False)
+# XOAUTH2 with a refresh token: a fresh access token is asked for at every pass.
+EMAIL_INBOX_OAUTH2_TOKEN_URL = env.str("EMAIL_INBOX_OAUTH2_TOKEN_URL", default="")
+EMAIL_INBOX_OAUTH2_CLIENT_ID = env.str("EMAIL_INBOX_OAUTH2_CLIENT_ID", default="")
+EMAIL_INBOX_OAUTH2_CLIENT_SECRET = env.str("EMAIL_INBOX_OAUTH2_CLIENT_SECRET", default="")
+EMAIL_INBOX_OAUTH2_REFRESH_TOKEN = env.str("EMAIL_INBOX_OAUTH2_REFRESH_TOKEN", default="")
 # Where processed messages are moved on the IMAP server.
 EMAIL_INBOX_DONE_FOLDER = env.str("EMAIL_INBOX_DONE_FOLDER", default="Processed")
 EMAIL_INBOX_POLL_SECONDS = env.float("EMAIL_INBOX_POLL_SECONDS", default=60.0)
@@ -429,7 +434,10 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-autoclose": {"task": "tickets.tasks.autoclose_tickets", "schedule": 600.0},
     # Incoming email: fetch the IMAP mailbox, process what a broker outage left behind,
     # delete stored messages past INBOUND_RETENTION_DAYS.
-    "mailin-fetch-email": {"task": "mailin.tasks.fetch_email", "schedule": EMAIL_INBOX_POLL_SECONDS},
+    "mailin-fetch-email": {
+        "task": "mailin.tasks.fetch_email",
+        "schedule": EMAIL_INBOX_POLL_SECONDS,
+    },
     "mailin-redispatch-received": {"task": "mailin.tasks.redispatch_received", "schedule": 60.0},
     "mailin-prune": {"task": "mailin.tasks.prune_inbound", "schedule": 3600.0},
 }
