@@ -31,7 +31,9 @@ def _signature(salt, value, length):
 
 
 def site_domain():
-    return settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "netdigi"
+    from notifications.models import site_domain
+
+    return site_domain()
 
 
 def mailbox_of(department):

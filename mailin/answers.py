@@ -1,5 +1,6 @@
-"""The two emails the intake itself sends: "these files were refused" to a customer, and
-"we do not know this address" to a stranger (at most once per address per day).
+"""The two emails the intake itself sends: "these files were refused" to a customer
+(through the outbox), and "we do not know this address" to a stranger, who has no account
+the outbox could address (at most once per address per day).
 
 Both are automatic answers: they carry Auto-Submitted: auto-replied, so a well-behaved
 auto-responder does not answer them, and our intake ignores whatever comes back."""
@@ -9,6 +10,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import outbox
+
+from .emails import FILES_REFUSED
 from .models import InboundMessage
 
 
@@ -30,12 +34,12 @@ def unknown_sender(row):
 
 
 def files_refused(row, *, customer, ticket, refused):
-    pk, refused = row.pk, list(refused)
-    transaction.on_commit(lambda: _send(pk, "files_refused", refused))
+    """One outbox email naming each refused file and why (in the caller's transaction)."""
+    outbox.queue(FILES_REFUSED, recipients=[customer], ticket=ticket, context={"refused": refused})
 
 
-def _send(pk, kind, refused=None):
+def _send(pk, kind):
     from .dispatch import enqueue
     from .tasks import send_answer
 
-    enqueue(send_answer, pk, kind, refused or [])
+    enqueue(send_answer, pk, kind)

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 
-from django.utils import timezone
-
 from notifications.models import Notification
 
 from .addresses import read_message_id
@@ -80,6 +78,5 @@ def record(report):
     marked = Notification.objects.filter(pk__in=ids).update(
         state=Notification.State.BOUNCED,
         last_error=f"Bounced: {report.reason}"[:2000],
-        bounced_at=timezone.now(),
     )
     return f"Notification {', '.join(map(str, ids))} bounced ({marked} marked): {report.reason}"

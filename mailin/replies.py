@@ -1,4 +1,5 @@
-"""Building and sending the intake's own automatic answers (see answers.py)."""
+"""The answer to a stranger (see answers.py), in English and in Indonesian: we do not know
+their language."""
 
 from email.utils import formataddr
 
@@ -8,20 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .addresses import mailbox_of, reply_address
+from .addresses import mailbox_of
 from .models import InboundMessage
-
-
-def _headers(row):
-    headers = {
-        # An answer to an automatic answer would loop.
-        "Auto-Submitted": "auto-replied",
-        "X-Auto-Response-Suppress": "All",
-    }
-    if row.message_id:
-        headers["In-Reply-To"] = f"<{row.message_id}>"
-        headers["References"] = f"<{row.message_id}>"
-    return headers
 
 
 def _render(name, context, language):
@@ -31,60 +20,39 @@ def _render(name, context, language):
     return subject, text
 
 
-def build(row, kind, refused):
+def build_unknown_sender(row):
     department = row.department
-    sender = mailbox_of(department)
     from_email = settings.DEFAULT_FROM_EMAIL
     if department:
-        from_email = formataddr((department.name, sender))
+        from_email = formataddr((department.name, mailbox_of(department)))
     context = {
         "row": row,
-        "refused": refused,
         "site_name": settings.SITE_NAME,
         "open_ticket_url": settings.SITE_URL + reverse("tickets:open"),
     }
-    if kind == "unknown_sender":
-        # The sender is nobody we know, nor is their language: English, then Indonesian.
-        english = _render("mailin_unknown_sender", context, "en")
-        indonesian = _render("mailin_unknown_sender", context, "id")
-        subject = f"{english[0]} / {indonesian[0]}"
-        text = f"{english[1].rstrip()}\n\n{'-' * 40}\n\n{indonesian[1]}"
-        return EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=from_email,
-            to=[row.sender],
-            headers=_headers(row),
-        )
-    customer, ticket = row.customer, row.ticket
-    context.update(
-        {
-            "recipient": customer,
-            "ticket": ticket,
-            "ticket_url": settings.SITE_URL + ticket.get_absolute_url(),
-        }
-    )
-    language = customer.language or settings.LANGUAGE_CODE
-    subject, text = _render("mailin_files_refused", context, language)
-    headers = _headers(row)
+    english = _render("mailin_unknown_sender", context, "en")
+    indonesian = _render("mailin_unknown_sender", context, "id")
+    headers = {
+        # An answer to an automatic answer would loop.
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if row.message_id:
+        headers["In-Reply-To"] = f"<{row.message_id}>"
+        headers["References"] = f"<{row.message_id}>"
     return EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=f"{english[0]} / {indonesian[0]}",
+        body=f"{english[1].rstrip()}\n\n{'-' * 40}\n\n{indonesian[1]}",
         from_email=from_email,
-        to=[customer.email],
+        to=[row.sender],
         headers=headers,
-        reply_to=[reply_address(ticket)],
     )
 
 
-def send(inbound_id, kind, refused):
-    row = (
-        InboundMessage.objects.defer("raw")
-        .select_related("department", "customer", "ticket__department")
-        .filter(pk=inbound_id)
-        .first()
-    )
-    if row is None:
+def send(inbound_id, kind):
+    row = InboundMessage.objects.defer("raw").select_related("department").filter(pk=inbound_id)
+    row = row.first()
+    if row is None or kind != "unknown_sender":
         return None
-    build(row, kind, refused).send()
+    build_unknown_sender(row).send()
     return kind

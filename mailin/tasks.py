@@ -24,7 +24,7 @@ def process_inbound(inbound_id):
 
 
 @shared_task(ignore_result=True)
-def redispatch_received():
+def process_waiting():
     """Hand messages still "received" a while after they arrived to the workers again:
     their task was lost to a broker outage, or a passing fault left them for later."""
     cutoff = timezone.now() - timedelta(seconds=settings.INBOUND_REDISPATCH_AFTER)
@@ -60,12 +60,12 @@ def fetch_email():
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=6)
-def send_answer(self, inbound_id, kind, refused):
+def send_answer(self, inbound_id, kind):
     """Send one automatic answer about an incoming message; retried while SMTP fails."""
     from .replies import send
 
     try:
-        return send(inbound_id, kind, refused)
+        return send(inbound_id, kind)
     except OSError as exc:
         if self.request.is_eager:
             logger.warning("Answer %s to incoming email %s not sent: %s", kind, inbound_id, exc)

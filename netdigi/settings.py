@@ -438,7 +438,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailin.tasks.fetch_email",
         "schedule": EMAIL_INBOX_POLL_SECONDS,
     },
-    "mailin-redispatch-received": {"task": "mailin.tasks.redispatch_received", "schedule": 60.0},
+    "mailin-process-waiting": {"task": "mailin.tasks.process_waiting", "schedule": 60.0},
     "mailin-prune": {"task": "mailin.tasks.prune_inbound", "schedule": 3600.0},
 }
 

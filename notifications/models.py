@@ -25,6 +25,9 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Sent, then a delivery status notification came back (mailin.bounces); the
+        # reason is in last_error.
+        BOUNCED = "bounced", _("Bounced")
 
     # A kind registered in notifications.kinds (not database choices: an app adds kinds
     # without a migration of the outbox).
@@ -88,8 +91,12 @@ class Notification(models.Model):
 
     @property
     def email_message_id(self):
-        """The Message-ID header: stable, so a re-send is recognisably the same mail.
+        """The Message-ID header: stable, so a re-send is recognisably the same mail, and
+        unguessable (signed, see mailin.addresses): a reply that names it in In-Reply-To or
+        References proves the mail reached its sender.
 
         (Not `message_id`: that is the column of the `message` foreign key.)
         """
-        return f"<notification-{self.pk}@{site_domain()}>"
+        from mailin.addresses import message_id
+
+        return message_id(self.pk)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mailin.addresses import reply_address
 from notifications.emails import single_line
 from notifications.kinds import EmailKind, register
 from notifications.models import Notification, site_domain
@@ -78,11 +79,15 @@ class TicketEmailKind(EmailKind):
     def headers(self, notification):
         root = thread_root(notification.ticket)
         previous = _previous_message_id(notification)
-        return {
+        headers = {
             "In-Reply-To": previous or root,
             "References": f"{root} {previous}" if previous else root,
             "X-Netdigi-Ticket": notification.ticket.number,
         }
+        if not self.for_staff:
+            # The customer's reply by email goes to this ticket's signed address (mailin).
+            headers["Reply-To"] = reply_address(notification.ticket)
+        return headers
 
 
 KINDS = tuple(

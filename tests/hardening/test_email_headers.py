@@ -31,6 +31,7 @@ BREAKS = [
 INJECTED = "Help{brk}Bcc: victim@example.net{brk}X-Evil: 1{brk}{brk}<b>body</b>"
 # The headers a notification carries; nothing else may appear.
 EXPECTED_HEADERS = {
+    "reply-to",
     "content-type",
     "mime-version",
     "subject",

@@ -42,6 +42,18 @@ CUSTOMER = "alice@example.com"
 STAFF = "sam@netdigi.test"
 ADMIN = "root@netdigi.test"
 SITE_HOST = "127.0.0.1"
+SECRET_KEY = "integration-" + "k" * 50
+
+
+def stack_message_id(notification_pk):
+    """The Message-ID the stack's workers give a notification row (signed with its key)."""
+    from django.test import override_settings
+
+    from mailin.addresses import message_id
+
+    with override_settings(SECRET_KEY=SECRET_KEY, SITE_URL=f"http://{SITE_HOST}"):
+        return message_id(notification_pk)
+
 
 # Short waits so that the whole suite runs in a few minutes; production uses the defaults.
 TIMINGS = {
@@ -467,7 +479,7 @@ class Stack:
                 "DATABASE_URL": f"{self.database.url}?application_name={application_name}",
                 "CELERY_BROKER_URL": self.redis.url,
                 "EMAIL_URL": f"smtp://127.0.0.1:{self.sink.port}",
-                "SECRET_KEY": "integration-" + "k" * 50,
+                "SECRET_KEY": SECRET_KEY,
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SECURE_SSL_REDIRECT": "false",
@@ -601,7 +613,7 @@ class Stack:
         """Rows of these tickets, and how many of them arrived, never arrived, arrived twice."""
         rows = self.database.notifications(numbers)
         copies = self.sink.copies()
-        ids = [f"<notification-{row[0]}@{SITE_HOST}>" for row in rows]
+        ids = [stack_message_id(row[0]) for row in rows]
         arrived = [copies[message_id] for message_id in ids]
         return {
             "notifications": len(rows),

@@ -38,9 +38,7 @@ def mail(
 
 
 def notification_for(ticket, recipient):
-    return Notification.objects.create(
-        event=Notification.Event.STAFF_REPLY, recipient=recipient, ticket=ticket
-    )
+    return Notification.objects.create(event="staff_reply", recipient=recipient, ticket=ticket)
 
 
 def test_the_signed_reply_address_posts_to_its_ticket(ingest, ticket):
