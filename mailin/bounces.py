@@ -14,6 +14,7 @@ from .parsing import message_ids
 @dataclass
 class Report:
     recipient: str = ""
+    action: str = ""
     status: str = ""
     diagnostic: str = ""
     original_ids: list = field(default_factory=list)
@@ -54,6 +55,7 @@ def delivery_report(mail):
         if kind == "message/delivery-status":
             values = _fields(part)
             report.recipient = values.get("final-recipient", "").split(";")[-1].strip()
+            report.action = values.get("action", "").lower()
             report.status = values.get("status", "")
             report.diagnostic = values.get("diagnostic-code", "").split(";")[-1].strip()
         elif kind in ("message/rfc822", "text/rfc822-headers"):
@@ -72,6 +74,9 @@ def delivery_report(mail):
 def record(report):
     """Mark the notifications the report is about as bounced; a text for the row's detail."""
     ids = [pk for pk in (read_message_id(value) for value in report.original_ids) if pk]
+    if report.action and report.action != "failed":
+        # "delayed", "delivered", "relayed": the mail is on its way, nothing bounced.
+        return f"Delivery report ({report.action}) for {report.recipient or '?'}."
     if not ids:
         recipient = report.recipient or "?"
         return f"Delivery failure for {recipient} ({report.reason}); no email of ours named."
