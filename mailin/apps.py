@@ -7,6 +7,10 @@ class MailinConfig(AppConfig):
     verbose_name = _("Incoming email")
 
     def ready(self):
+        from anymail.signals import inbound
+
         from .emails import register_kinds
+        from .webhooks import receive_inbound
 
         register_kinds()
+        inbound.connect(receive_inbound, dispatch_uid="mailin_inbound")

@@ -114,6 +114,8 @@ def run(row):
     row.department = found.department
     if row.provider_verdict == "spam":
         return Outcome(State.HELD, Reason.SPAM, "The provider's spam check flagged it.")
+    if row.provider_verdict == "auth_failed":
+        return Outcome(State.HELD, Reason.AUTH_FAILED, "The provider's DKIM/DMARC check failed.")
     failure = authentication_failure(mail)
     if failure:
         return Outcome(

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("support/", include("tickets.urls")),
     path("staff/mail/", include("mailin.staff_urls")),
+    # Provider webhooks of incoming email (django-anymail), e.g. /mail/postmark/inbound/.
+    path("mail/", include("mailin.webhook_urls")),
     path("staff/", include("tickets.staff.urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),
