@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load, mail, pages, report  # noqa: E402
+from bench import ingest, load, mail, pages, report  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "results.json"  # --results changes the folder
 VENV_BIN = Path(sys.executable).parent
@@ -270,6 +270,9 @@ def measure(args, size):
                     result["email"] = {"error": f"{type(error).__name__}: {error}"}
                     print(f"   email: failed: {error}")
                 store(args, size, result)
+            if not args.skip_ingest:
+                result["ingest"] = measure_ingest(args, env, data, logs / f"ingest-{size}.log")
+                store(args, size, result)
         finally:
             server.terminate()
             server.wait(30)
@@ -362,6 +365,20 @@ def measure_email(args, env, sink, browsers, data, log):
     return {"throughput": rate, "latency": latency}
 
 
+def measure_ingest(args, env, data, log_path):
+    """Incoming email with one Celery worker (bench/ingest.py): messages a second, and the
+    queries and CPU of one message."""
+    from tickets.models import Ticket
+
+    twenty = Ticket.objects.select_related("customer", "department").get(pk=data["twenty_id"])
+    with open(log_path, "w") as log:
+        try:
+            return ingest.measure(twenty, count=args.ingest_count, env=env, log=log)
+        except Exception as error:  # recorded in the results, not hidden
+            print(f"   ingest: failed: {error}")
+            return {"error": f"{type(error).__name__}: {error}"}
+
+
 def store(args, size, result):
     path = Path(args.results) / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}
@@ -381,6 +398,8 @@ def main():
     parser.add_argument("--email-posts", type=int, default=60)
     parser.add_argument("--email-pause", type=float, default=0.5, help="seconds between POSTs")
     parser.add_argument("--skip-email", action="store_true")
+    parser.add_argument("--ingest-count", type=int, default=500, help="incoming emails")
+    parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--reseed", action="store_true", help="rebuild the databases")
     parser.add_argument("--report-only", action="store_true", help="redraw table and plot")
     parser.add_argument("--results", default=str(RESULTS.parent), help="where to write")

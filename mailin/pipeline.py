@@ -36,6 +36,23 @@ Reason = InboundMessage.Reason
 RE_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|balas|tr)\s*:\s*)+", re.IGNORECASE)
 
 
+PROCESSED_FIELDS = [
+    "state",
+    "reason",
+    "detail",
+    "processed_at",
+    "sender",
+    "subject",
+    "message_id",
+    "body",
+    "customer",
+    "ticket",
+    "department",
+    "post",
+    "answered_unknown",
+]
+
+
 @dataclass
 class Outcome:
     state: str
@@ -73,7 +90,8 @@ def process(inbound_id):
         row.reason = outcome.reason
         row.detail = outcome.detail[:5000]
         row.processed_at = timezone.now()
-        row.save()
+        # Every column but the raw bytes, which are never rewritten.
+        row.save(update_fields=PROCESSED_FIELDS)
     return row.state
 
 

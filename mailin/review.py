@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .models import InboundMessage
 from .parsing import ParseError, parse
-from .pipeline import Outcome, post
+from .pipeline import PROCESSED_FIELDS, Outcome, post
 
 State = InboundMessage.State
 
@@ -78,4 +78,4 @@ def _finish(row, outcome, by):
     row.detail = f"{row.detail}\n{outcome.detail}".strip()[:5000]
     row.reviewed_by = by
     row.processed_at = timezone.now()
-    row.save()
+    row.save(update_fields=[*PROCESSED_FIELDS, "reviewed_by"])
