@@ -149,3 +149,17 @@ def test_the_held_list_makes_the_same_queries_with_little_and_more_mail(
     with CaptureQueriesContext(connection) as queries:
         assert client.get(HELD).status_code == 200
     assert len(queries) == HELD_LIST_QUERIES, [q["sql"] for q in queries]
+
+
+def test_the_incoming_email_admin_is_for_superusers_only(ingest, client, root, sam, ticket, bob):
+    row = held_from(ingest, ticket)
+    changelist = reverse("admin:mailin_inboundmessage_changelist")
+    change = reverse("admin:mailin_inboundmessage_change", args=[row.pk])
+    client.force_login(sam)
+    assert client.get(changelist).status_code == 403
+    assert client.get(change).status_code == 403
+    client.force_login(root)
+    assert client.get(changelist).status_code == 200
+    page = client.get(change)
+    assert page.status_code == 200
+    assert reverse("mailin:original", args=[row.pk]) in page.content.decode()
