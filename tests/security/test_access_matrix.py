@@ -17,6 +17,7 @@ to anyone but staff. Refused actions change nothing. A last test checks that the
 cover every URL of the project that takes an id.
 """
 
+import hashlib
 import re
 import uuid
 
@@ -25,6 +26,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mailin.addresses import reply_address
+from mailin.models import InboundMessage
 from tickets.models import Message, Ticket
 
 from . import figures
@@ -73,6 +76,28 @@ def _admin_object_urls(name, obj_id, page, delete=None, extra=()):
     ]
 
 
+def held_mail(ticket):
+    """A message held on the ticket (its sender is not the customer), for the held-mail
+    review pages (mailin)."""
+    raw = (
+        f"From: <bob@example.com>\r\nTo: <{reply_address(ticket)}>\r\nSubject: Re: hello\r\n"
+        "Message-ID: <held-1@example.com>\r\n\r\nForwarded detail.\r\n"
+    ).encode()
+    held, _created = InboundMessage.objects.get_or_create(
+        sha256=hashlib.sha256(raw).hexdigest(),
+        defaults={
+            "source": "pipe",
+            "raw": raw,
+            "sender": "bob@example.com",
+            "state": InboundMessage.State.HELD,
+            "reason": InboundMessage.Reason.NOT_CUSTOMER,
+            "ticket": ticket,
+            "department_id": ticket.department_id,
+        },
+    )
+    return held
+
+
 def get_routes(world):
     """(label, url, expected) of every page that shows one object."""
     ticket, attachment, note_file = world.ticket, world.attachment, world.note_attachment
@@ -108,6 +133,12 @@ def get_routes(world):
         ),
         ("staff ticket page", reverse("staff:ticket", args=[ticket.number]), STAFF_PAGE),
         ("staff queue", reverse("staff:queue", args=[ticket.department.slug]), STAFF_PAGE),
+        (
+            "held mail original",
+            reverse("mailin:original", args=[held_mail(ticket).pk]),
+            STAFF_PAGE,
+        ),
+        *_admin_object_urls("mailin/inboundmessage", held_mail(ticket).pk, SUPERUSER_ADMIN),
         *_admin_object_urls("tickets/ticket", ticket.pk, SCOPED_ADMIN, delete=SCOPED_ADMIN_DELETE),
         *_admin_object_urls(
             "tickets/cannedresponse", world.canned.pk, SCOPED_ADMIN, delete=SCOPED_ADMIN
@@ -178,6 +209,16 @@ def post_routes(world):
             STAFF_ACTION,
         ),
         "staff assign to me": (reverse("staff:assign_to_me", args=[number]), {}, STAFF_ACTION),
+        "held mail approve": (
+            reverse("mailin:approve", args=[held_mail(ticket).pk]),
+            {},
+            STAFF_ACTION,
+        ),
+        "held mail discard": (
+            reverse("mailin:discard", args=[held_mail(ticket).pk]),
+            {},
+            STAFF_ACTION,
+        ),
     }
 
 
@@ -250,6 +291,7 @@ GET_LABELS = [
     "internal note's thumbnail",
     "staff ticket page",
     "staff queue",
+    "held mail original",
     *[
         f"admin {name} {page}"
         for name in [
@@ -263,6 +305,7 @@ GET_LABELS = [
             "axes/accessattempt",
             "axes/accesslog",
             "axes/accessfailurelog",
+            "mailin/inboundmessage",
         ]
         for page in ["change", "history", "delete", "bare"]
     ],
@@ -315,13 +358,22 @@ def snapshot(ticket):
         Message.objects.filter(ticket=ticket).count(),
         ticket.events.count(),
         ticket.notifications.count(),
+        list(InboundMessage.objects.filter(ticket=ticket).values_list("state", flat=True)),
     )
 
 
 @pytest.mark.parametrize("user_kind", USERS)
 @pytest.mark.parametrize(
     "label",
-    ["customer reply", "customer close", "staff reply", "staff update", "staff assign to me"],
+    [
+        "customer reply",
+        "customer close",
+        "staff reply",
+        "staff update",
+        "staff assign to me",
+        "held mail approve",
+        "held mail discard",
+    ],
 )
 def test_each_kind_of_user_gets_exactly_its_answer_on_every_action_on_an_object(
     world, users, label, user_kind
