@@ -81,6 +81,16 @@ def _addresses(message, *names):
     return [address.strip().lower() for _name, address in getaddresses(values) if "@" in address]
 
 
+def header_recipients(row):
+    """The addresses an unreadable message was sent to, from its headers alone."""
+    try:
+        headers = BytesParser(policy=policy.default).parsebytes(bytes(row.raw), headersonly=True)
+        found = _addresses(headers, "Delivered-To", "X-Original-To", "To", "Cc")
+    except Exception:
+        found = []
+    return [row.envelope_recipient, *found] if row.envelope_recipient else found
+
+
 def message_ids(text):
     return MSGID.findall(text or "")
 

@@ -23,9 +23,9 @@ from tickets.models import Ticket
 
 from . import answers, bounces, files
 from .checks import authentication_failure, automatic_reason
-from .matching import customer_for, match
+from .matching import customer_for, department_for, match
 from .models import InboundMessage
-from .parsing import ParseError, parse
+from .parsing import ParseError, header_recipients, parse
 from .quotes import strip_reply
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,8 @@ def run(row):
     try:
         mail = parse(bytes(row.raw), envelope_recipient=row.envelope_recipient)
     except ParseError as error:
+        # Held where its department's staff see it, when the addresses can be read.
+        row.department = department_for(header_recipients(row))
         return Outcome(State.HELD, Reason.UNPARSEABLE, str(error))
     row.sender = mail.sender[:254]
     row.subject = mail.subject[:255]

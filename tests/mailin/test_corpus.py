@@ -63,6 +63,8 @@ def test_an_unknown_charset_is_held_with_its_error(ingest, ticket):
     assert row.state == State.HELD
     assert row.reason == InboundMessage.Reason.UNPARSEABLE
     assert "x-netdigi-unknown" in row.detail
+    # Held where the staff of the department it was sent to review it.
+    assert row.department.slug == "technical-support"
     assert not Message.objects.exists()
 
 
