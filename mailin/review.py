@@ -5,6 +5,8 @@ once post it once."""
 from django.db import transaction
 from django.utils import timezone
 
+from tickets import access
+
 from .models import InboundMessage
 from .parsing import ParseError, parse
 from .pipeline import PROCESSED_FIELDS, Outcome, post
@@ -17,12 +19,14 @@ class CannotApprove(Exception):
 
 
 def visible_to(user):
-    """The stored messages a staff member may see: those of their departments (superusers:
-    every message, those of no department included)."""
+    """The stored messages a staff member may see: those of the departments they handle
+    (tickets.access; superusers: every message, those of no department included)."""
     rows = InboundMessage.objects.defer("raw")
-    if user.is_superuser:
+    if access.handles_everything(user):
         return rows
-    return rows.filter(department__in=user.departments.values("pk"))
+    if not access.is_staff_member(user):
+        return rows.none()
+    return rows.filter(department__in=access.departments_of(user).values("pk"))
 
 
 def can_approve(row):

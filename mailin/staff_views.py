@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tickets import access
+
 from . import review
 from .models import InboundMessage
 
@@ -25,7 +27,7 @@ def staff_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
+        if not access.is_staff_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -92,11 +92,11 @@ class Notification(models.Model):
     @property
     def email_message_id(self):
         """The Message-ID header: stable, so a re-send is recognisably the same mail, and
-        unguessable (signed, see mailin.addresses): a reply that names it in In-Reply-To or
-        References proves the mail reached its sender.
+        unguessable (signed, see notifications.message_ids): a reply that names it in
+        In-Reply-To or References proves the mail reached its sender.
 
         (Not `message_id`: that is the column of the `message` foreign key.)
         """
-        from mailin.addresses import message_id
+        from .message_ids import message_id
 
         return message_id(self.pk)

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mailin.addresses import reply_address
 from notifications.emails import single_line
 from notifications.kinds import EmailKind, register
 from notifications.models import Notification, site_domain
+
+from .reply_addresses import reply_address
 
 
 class TicketEmail(models.TextChoices):

@@ -49,7 +49,7 @@ def stack_message_id(notification_pk):
     """The Message-ID the stack's workers give a notification row (signed with its key)."""
     from django.test import override_settings
 
-    from mailin.addresses import message_id
+    from notifications.message_ids import message_id
 
     with override_settings(SECRET_KEY=SECRET_KEY, SITE_URL=f"http://{SITE_HOST}"):
         return message_id(notification_pk)

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from mailin.addresses import message_id
 from notifications.emails import build_email
+from notifications.message_ids import message_id
 from notifications.models import Notification
 from tests.factories import png_upload, text_upload
 from tests.tickets.helpers import checked, open_ticket
