@@ -38,7 +38,8 @@ def approve(*, inbound, by):
     flood limit is not applied again: a person decided."""
     with transaction.atomic():
         row = (
-            InboundMessage.objects.select_for_update()
+            # Only the row is locked: its ticket, customer and department are outer joins.
+            InboundMessage.objects.select_for_update(of=("self",))
             .select_related("ticket__customer", "ticket__department", "customer", "department")
             .get(pk=inbound.pk)
         )
