@@ -23,8 +23,9 @@ def provider_verdict(event):
     message = event.message
     if message.spam_detected:
         return "spam"
-    receipt = (event.esp_event or {}) if isinstance(event.esp_event, dict) else {}
-    receipt = receipt.get("receipt") or (receipt.get("mail") and receipt) or {}
+    # Amazon SES gives its checks in the notification's receipt.
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    receipt = esp_event.get("receipt") or {}
     for verdict in ("dkimVerdict", "dmarcVerdict"):
         if str((receipt.get(verdict) or {}).get("status", "")).upper() == "FAIL":
             return "auth_failed"

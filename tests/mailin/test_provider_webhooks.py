@@ -122,3 +122,17 @@ def test_a_postmark_post_opens_a_ticket_for_a_known_customer(
     ticket = alice.tickets.get()
     assert ticket.subject == "Domain transfer"
     assert ticket.messages.get().body == "Please transfer my domain."
+
+
+def test_an_amazon_ses_dmarc_failure_is_an_authentication_verdict():
+    from types import SimpleNamespace
+
+    from mailin.webhooks import provider_verdict
+
+    message = SimpleNamespace(spam_detected=False)
+    failed = {"receipt": {"dkimVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "FAIL"}}}
+    passed = {"receipt": {"dkimVerdict": {"status": "PASS"}, "dmarcVerdict": {"status": "PASS"}}}
+    assert provider_verdict(SimpleNamespace(message=message, esp_event=failed)) == "auth_failed"
+    assert provider_verdict(SimpleNamespace(message=message, esp_event=passed)) == ""
+    spam = SimpleNamespace(spam_detected=True)
+    assert provider_verdict(SimpleNamespace(message=spam, esp_event=None)) == "spam"
