@@ -187,24 +187,16 @@ def post(row, mail, *, customer, ticket=None, department=None, check_rate, note=
             follow_up = _("Follow-up to the closed ticket #%(number)s.") % {"number": ticket.number}
         body = f"{follow_up}\n\n{body}".strip()
         department, ticket = ticket.department, None
-    if check_rate:
-        refusal = (
-            throttle.check_reply(customer, ticket)
-            if ticket is not None
-            else throttle.check_new_ticket(customer)
-        )
-        if refusal:
-            return Outcome(
-                State.HELD,
-                Reason.RATE_LIMITED,
-                f"{refusal.count} {refusal.kind} within {refusal.period}: the customer's limit.",
-            )
     if not body:
         with translation.override(customer.language or settings.LANGUAGE_CODE):
             body = _("(Files sent by email, without text.)")
     try:
         if ticket is not None:
-            message = actions.add_reply(ticket=ticket, author=customer, body=body, files=checked)
+            # The web's flood limits, checked by the action under the customer's row lock
+            # (so parallel workers count one after the other).
+            message = actions.add_reply(
+                ticket=ticket, author=customer, body=body, files=checked, enforce_limits=check_rate
+            )
             row.post = message
             outcome = Outcome(State.POSTED, detail=f"Posted to ticket #{ticket.number}.")
         else:
@@ -219,9 +211,17 @@ def post(row, mail, *, customer, ticket=None, department=None, check_rate, note=
                 body=body,
                 priority=Ticket.Priority.MEDIUM,
                 files=checked,
+                enforce_limits=check_rate,
             )
             row.post = ticket.messages.order_by("pk").first()
             outcome = Outcome(State.NEW_TICKET, detail=f"Opened ticket #{ticket.number}.")
+    except throttle.RateLimited as refused:
+        refusal = refused.refusal
+        return Outcome(
+            State.HELD,
+            Reason.RATE_LIMITED,
+            f"{refusal.count} {refusal.kind} within {refusal.period}: the customer's limit.",
+        )
     except actions.AttachmentsNotStored as error:
         raise Retry(f"The files could not be stored: {error}") from error
     row.ticket = ticket

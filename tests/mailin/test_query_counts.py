@@ -22,14 +22,14 @@ def _roomy_limits(settings):
 
 
 # A reply on the signed address, posted: the row (locked), the duplicate key, the reply
-# address's ticket (with customer and department), the flood check, add_reply's six (the
-# ticket's lock, the post, the staff to notify, the notification rows, the status event, the
-# ticket), the row's outcome; and eight savepoints, which keep a failure from leaving
-# anything half-written.
-REPLY_QUERIES = 19
+# address's ticket (with customer and department), add_reply's eight (the customer's row
+# lock and flood check, the ticket's lock, the post, the staff to notify, the notification
+# rows, the status event, the ticket), the row's outcome; and eight savepoints, which keep a
+# failure from leaving anything half-written.
+REPLY_QUERIES = 20
 # A new ticket by email: the same frame, with the departments, the customer and
 # open_ticket's writes instead of the reply's.
-NEW_TICKET_QUERIES = 20
+NEW_TICKET_QUERIES = 21
 
 
 def grow(alice, ticket, sam, size):
