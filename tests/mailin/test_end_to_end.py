@@ -20,7 +20,7 @@ from tickets.models import Message
 from .conftest import run_ingest
 from .dovecot import PASSWORD, Dovecot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture

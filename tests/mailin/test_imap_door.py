@@ -15,7 +15,7 @@ from tickets.models import Message
 
 from .dovecot import PASSWORD, Dovecot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
 @pytest.fixture
