@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from .dispatch import process_later
@@ -49,14 +50,28 @@ def prune_inbound():
     return deleted
 
 
+# A pass that outlives its minute must not run beside the next one (both would fetch the
+# same messages; storing them is safe, moving them twice is not): one pass at a time, held
+# in the cache (shared by every worker when CACHE_URL is Redis), for at most this long.
+FETCH_LOCK = "mailin:fetch-email"
+FETCH_LOCK_SECONDS = 600
+
+
 @shared_task(ignore_result=True)
 def fetch_email():
-    """One pass over the IMAP mailbox of EMAIL_INBOX_URL (nothing when it is not set)."""
+    """One pass over the IMAP mailbox of EMAIL_INBOX_URL (nothing when it is not set, or
+    while another pass runs)."""
     from .imap import fetch_once
 
     if not settings.EMAIL_INBOX_URL:
         return 0
-    return fetch_once()
+    if not cache.add(FETCH_LOCK, True, FETCH_LOCK_SECONDS):
+        logger.info("An IMAP pass is still running; this one is skipped.")
+        return 0
+    try:
+        return fetch_once()
+    finally:
+        cache.delete(FETCH_LOCK)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=6)

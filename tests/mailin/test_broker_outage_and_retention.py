@@ -91,3 +91,24 @@ def test_fetch_email_does_nothing_without_a_mailbox(settings):
 
     settings.EMAIL_INBOX_URL = ""
     assert fetch_email() == 0
+
+
+def test_an_imap_pass_is_skipped_while_another_runs(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from mailin import tasks
+
+    settings.EMAIL_INBOX_URL = "imap://support:secret@127.0.0.1:1/INBOX"
+    passes = []
+    monkeypatch.setattr("mailin.imap.fetch_once", lambda: passes.append(1) or 3)
+    cache.add(tasks.FETCH_LOCK, True, 60)
+    try:
+        assert tasks.fetch_email() == 0
+    finally:
+        cache.delete(tasks.FETCH_LOCK)
+    assert passes == []
+    assert tasks.fetch_email() == 3
+    assert passes == [1]
+    # The lock is given back after the pass.
+    assert cache.add(tasks.FETCH_LOCK, True, 1)
+    cache.delete(tasks.FETCH_LOCK)
