@@ -22,13 +22,21 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
 def _split_trailing(url):
-    """("https://x.test/a", ").") from "https://x.test/a)." unless the ) is the URL's own."""
+    """("https://x.test/a", ").") from "https://x.test/a)." unless the ) is the URL's own.
+
+    One walk from the end, with the brackets counted once beforehand: each character
+    trimmed costs the same whatever the URL's length (a message may hold tens of thousands
+    of them, and every view of the ticket renders it again)."""
+    open_count = {closing: url.count(opening) for closing, opening in _PAIRS.items()}
+    close_count = {closing: url.count(closing) for closing in _PAIRS}
     end = len(url)
     while end:
         last = url[end - 1]
         if last in _TRAILING:
             end -= 1
-        elif last in _PAIRS and url[:end].count(last) > url[:end].count(_PAIRS[last]):
+        elif last in _PAIRS and close_count[last] > open_count[last]:
+            # An unmatched closing bracket belongs to the text around the address.
+            close_count[last] -= 1
             end -= 1
         else:
             break
