@@ -7,6 +7,7 @@ from netdigi.formfields import BootstrapFormMixin
 from notifications.outbox import queue
 
 from .emails import PASSWORD_RESET
+from .identifiers import normalise_email
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -23,6 +24,10 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
+
+    def clean_username(self):
+        # One spelling for the lookup and the failed-login counter (accounts.identifiers).
+        return normalise_email(self.cleaned_data["username"])
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

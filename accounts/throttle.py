@@ -21,17 +21,17 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
+from .identifiers import normalise_email
+
 
 def login_email(request, credentials=None):
-    """The email a login attempt is counted under: as the backend matches it, whatever its
-    case and surrounding blanks."""
+    """The email a login attempt is counted under: normalised exactly as the backend looks
+    it up (accounts.identifiers), so every spelling of one address shares one counter."""
     if credentials:
         value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
     else:
         value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
-    if not isinstance(value, str):
-        return value
-    return value.strip().lower()
+    return normalise_email(value)
 
 
 def client_ip(request):
@@ -68,7 +68,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         # The owner got in: their own typos from this address are forgotten. Failures of
         # this address against other emails stay counted.
         AccessAttempt.objects.filter(
-            username=user.get_username().lower(), ip_address=request.axes_ip_address
+            username=normalise_email(user.get_username()), ip_address=request.axes_ip_address
         ).delete()
 
 
