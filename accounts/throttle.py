@@ -12,6 +12,7 @@ customer out of their own. Axes compares one number with one limit; the handler 
 address's count on the scale of AXES_FAILURE_LIMIT, so each counter meets its own limit.
 """
 
+import ipaddress
 import math
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -37,9 +38,11 @@ def login_email(request, credentials=None):
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
     entry of X-Forwarded-For that the outermost trusted proxy wrote (the entries left of it
-    come from the client and can be anything)."""
+    come from the client and can be anything). The header is read only on a connection
+    from one of TRUSTED_PROXY_IPS: anyone reaching the web process directly could write it."""
+    remote = request.META.get("REMOTE_ADDR")
     trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted > 0:
+    if trusted > 0 and _is_trusted_proxy(remote):
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -47,7 +50,18 @@ def client_ip(request):
         ]
         if len(forwarded) >= trusted:
             return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR")
+    return remote
+
+
+def _is_trusted_proxy(address):
+    try:
+        address = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(network, strict=False)
+        for network in settings.TRUSTED_PROXY_IPS
+    )
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

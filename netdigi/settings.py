@@ -6,6 +6,7 @@ with nothing else installed: SQLite, console email, Celery tasks run in-process.
 Production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -173,6 +174,14 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 # Behind N reverse proxies that each append to X-Forwarded-For, the client's address is the
 # Nth entry from the right. 0 (direct connections): REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# ...and only on connections from these proxies (addresses or networks): a client reaching
+# gunicorn directly could write any X-Forwarded-For and pick the address it is counted as.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXY_IPS: {_proxy!r} is not an address.") from None
 # A success forgets only its own email's failures from that address (LoginThrottleHandler):
 # logging into one's own account never wipes the failures counted against another's.
 AXES_RESET_ON_SUCCESS = False

@@ -193,3 +193,16 @@ def test_a_locked_out_customer_can_still_ask_for_a_new_password(
         )
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_pick_its_address(settings, alice, password):
+    """One proxy is trusted, but this connection does not come from it: X-Forwarded-For is
+    the client's own writing, and every guess still counts against its real address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_IPS = ["172.30.80.1"]
+    for n in range(5):
+        attempt("alice@example.com", "wrong-guess", STRANGER, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    assert not logs_in("alice@example.com", password, STRANGER, HTTP_X_FORWARDED_FOR=HOME)
+    # Through the proxy, the address it saw is counted.
+    assert logs_in("alice@example.com", password, "172.30.80.1", HTTP_X_FORWARDED_FOR=HOME)
+    assert not logs_in("alice@example.com", password, "172.30.80.1", HTTP_X_FORWARDED_FOR=STRANGER)
