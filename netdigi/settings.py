@@ -298,6 +298,9 @@ TICKET_ATTACHMENT_MAX_FILES = env.int("TICKET_ATTACHMENT_MAX_FILES", default=5)
 TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Pillow refuses images above this many pixels (decompression bombs).
 TICKET_IMAGE_MAX_PIXELS = env.int("TICKET_IMAGE_MAX_PIXELS", default=40_000_000)
+# ...and all the images of one post together (0: no limit), read from their headers before
+# any is decoded: what one request may make the server decode.
+TICKET_IMAGE_MAX_PIXELS_PER_POST = env.int("TICKET_IMAGE_MAX_PIXELS_PER_POST", default=100_000_000)
 # What one customer's own uploads may take in total, over all their tickets (0: no limit).
 TICKET_CUSTOMER_QUOTA_BYTES = env.int("TICKET_CUSTOMER_QUOTA_BYTES", default=500 * 1024 * 1024)
 TICKET_NUMBER_DIGITS = 6

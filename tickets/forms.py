@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from netdigi.formfields import BootstrapFormMixin
 
 from .models import Attachment, Ticket
-from .uploads import ALLOWED_TYPES, check_upload
+from .uploads import ALLOWED_TYPES, check_contents, precheck_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,13 +52,18 @@ class MessageBodyField(forms.CharField):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files in one field; each is checked by content (tickets.uploads)."""
+    """Several files in one field; each is checked by content (tickets.uploads).
+
+    With `content_checks_last`, the field makes only the cheap checks (count, names,
+    sizes, first bytes) and the form checks the content once everything else is valid
+    (CheapChecksFirstMixin): a post refused for its message or a quota decodes nothing."""
 
     widget = MultipleFileInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, content_checks_last=False, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.content_checks_last = content_checks_last
         self.widget.attrs.setdefault("accept", ",".join(sorted(ALLOWED_TYPES)))
 
     def clean(self, data, initial=None):
@@ -77,12 +82,29 @@ class AttachmentsField(forms.FileField):
         checked, errors = [], []
         for upload in uploads:
             try:
-                checked.append(check_upload(upload))
+                checked.append(precheck_upload(upload))
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
             raise ValidationError(errors)
+        if not self.content_checks_last:
+            check_contents(checked)
         return checked
+
+
+class CheapChecksFirstMixin:
+    """Check the attachments' content (the costly part: decoding images) only when every
+    other rule of the form passed: fields, file counts and sizes, the customer's quota."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        files = cleaned_data.get("attachments")
+        if files and not self.errors:
+            try:
+                check_contents(files)
+            except ValidationError as error:
+                self.add_error("attachments", error)
+        return cleaned_data
 
 
 def attachments_help_text():
@@ -119,7 +141,7 @@ def check_customer_quota(customer, checked_files):
         )
 
 
-class OpenTicketForm(BootstrapFormMixin, forms.Form):
+class OpenTicketForm(CheapChecksFirstMixin, BootstrapFormMixin, forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=255,
@@ -156,7 +178,7 @@ class OpenTicketForm(BootstrapFormMixin, forms.Form):
             "When did it happen?"
         ),
     )
-    attachments = AttachmentsField(label=_("Attachments"))
+    attachments = AttachmentsField(label=_("Attachments"), content_checks_last=True)
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, customer, **kwargs):
@@ -178,9 +200,9 @@ class OpenTicketForm(BootstrapFormMixin, forms.Form):
         return files
 
 
-class ReplyForm(BootstrapFormMixin, forms.Form):
+class ReplyForm(CheapChecksFirstMixin, BootstrapFormMixin, forms.Form):
     body = MessageBodyField(rows=6)
-    attachments = AttachmentsField(label=_("Attachments"))
+    attachments = AttachmentsField(label=_("Attachments"), content_checks_last=True)
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, customer=None, **kwargs):

@@ -312,8 +312,18 @@ def _check_text(upload):
         upload.seek(0)
 
 
-def check_upload(upload):
-    """Return a CheckedFile, or raise ValidationError whose message names the file."""
+def _named(name, error):
+    return ValidationError(
+        _("%(name)s: %(reason)s") % {"name": name, "reason": error.messages[0]},
+        code="invalid_file",
+    )
+
+
+def precheck_upload(upload):
+    """The cheap checks of one file, which read no more than its first bytes: name,
+    extension, size, and that the bytes start as the extension says. Return a CheckedFile
+    whose content is still to be checked (check_contents), or raise ValidationError whose
+    message names the file."""
     name = clean_filename(upload.name)
     try:
         extension = PurePath(name).suffix.lower()
@@ -335,25 +345,92 @@ def check_upload(upload):
             raise ValidationError(_("the file is empty."))
         expected = ALLOWED_TYPES[extension]
         found = _sniff(_head(upload))
-        if expected == "text/plain":
-            if found is not None:
-                raise ValidationError(_("the file's content does not match its extension."))
-            _check_text(upload)
-        elif found != expected:
+        if expected == "text/plain" and found is not None:
             raise ValidationError(_("the file's content does not match its extension."))
-        elif expected in IMAGE_FORMATS:
-            _check_image(upload, expected)
-            _check_inert(upload, expected)
-        elif expected == "application/pdf":
-            _check_inert(upload, expected)
-        elif expected == "application/zip":
-            _check_zip(upload)
+        if expected != "text/plain" and found != expected:
+            raise ValidationError(_("the file's content does not match its extension."))
     except ValidationError as error:
-        reason = error.messages[0]
-        raise ValidationError(
-            _("%(name)s: %(reason)s") % {"name": name, "reason": reason}, code="invalid_file"
-        ) from None
+        raise _named(name, error) from None
     return CheckedFile(upload=upload, name=name, content_type=expected, size=upload.size)
+
+
+def _image_pixels(upload, content_type):
+    """The pixel count an image's header declares, read without decoding a pixel; refused
+    past the cap of one image or when the header is not the format's."""
+    max_pixels = settings.TICKET_IMAGE_MAX_PIXELS
+    upload.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            with Image.open(upload) as image:
+                if image.format not in IMAGE_FORMATS[content_type]:
+                    raise ValueError("format mismatch")
+                width, height = image.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_large_image(max_pixels) from None
+        except Exception:
+            raise ValidationError(_("the file is not a valid image.")) from None
+        finally:
+            upload.seek(0)
+    if width * height > max_pixels:
+        raise _too_large_image(max_pixels)
+    return width * height
+
+
+def check_contents(checked_files):
+    """Check the content of files that passed precheck_upload, the costly part: decoding
+    images, scanning for active content, reading archives. Images' headers come first,
+    so that one post never decodes more than TICKET_IMAGE_MAX_PIXELS_PER_POST pixels.
+    Raise ValidationError listing every refused file."""
+    errors, pixels = [], 0
+    for checked in checked_files:
+        if checked.content_type in IMAGE_FORMATS:
+            try:
+                pixels += _image_pixels(checked.upload, checked.content_type)
+            except ValidationError as error:
+                errors.append(_named(checked.name, error))
+    if errors:
+        raise ValidationError(errors)
+    budget = settings.TICKET_IMAGE_MAX_PIXELS_PER_POST
+    if budget and pixels > budget:
+        raise ValidationError(
+            _(
+                "These images are too large together (more than %(pixels)s pixels in one "
+                "post). Please send some of them in another message."
+            )
+            % {"pixels": f"{budget:,}"},
+            code="too_many_pixels",
+        )
+    for checked in checked_files:
+        try:
+            _check_content(checked.upload, checked.content_type)
+        except ValidationError as error:
+            errors.append(_named(checked.name, error))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_content(upload, content_type):
+    if content_type == "text/plain":
+        _check_text(upload)
+    elif content_type in IMAGE_FORMATS:
+        _check_image(upload, content_type)
+        _check_inert(upload, content_type)
+    elif content_type == "application/pdf":
+        _check_inert(upload, content_type)
+    elif content_type == "application/zip":
+        _check_zip(upload)
+
+
+def check_upload(upload):
+    """Every check of one file: return a CheckedFile, or raise ValidationError whose
+    message names the file."""
+    checked = precheck_upload(upload)
+    try:
+        check_contents([checked])
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="invalid_file") from None
+    return checked
 
 
 def make_thumbnail(upload):
