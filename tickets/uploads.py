@@ -33,6 +33,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from .pdf_check import check_pdf
+
 # extension -> the content type we serve it with
 ALLOWED_TYPES = {
     ".jpg": "image/jpeg",
@@ -155,13 +157,6 @@ _ACTIVE_MARKERS = [
     re.compile(rb"window\s*\.\s*(?:location|open|name)"),
     re.compile(rb"string\s*\.\s*fromcharcode"),
 ]
-# PDF names that run code or launch programs when the document is opened (case matters).
-_PDF_ACTIVE = [
-    re.compile(
-        rb"/(?:JavaScript|JS|Launch|RichMedia|XFA|EmbeddedFile|SubmitForm|ImportData)"
-        rb"(?![A-Za-z])"
-    )
-]
 # A text file may quote markup, but may not be a markup document or a script itself.
 _MARKUP_DOCUMENT = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<(?:!doctype|html|head|body|svg|script|iframe|\?xml|\?php|%)"
@@ -195,8 +190,13 @@ def _check_inert(upload, content_type):
         raise ValidationError(
             _("the file holds web page or script content, which is not allowed in an attachment.")
         )
-    if content_type == "application/pdf" and _scan(upload, _PDF_ACTIVE, lower=False):
-        raise ValidationError(_("the PDF holds scripts or embedded programs."))
+    if content_type == "application/pdf":
+        # Names decoded and object streams unpacked, as a PDF reader sees them.
+        upload.seek(0)
+        try:
+            check_pdf(upload.read())
+        finally:
+            upload.seek(0)
 
 
 def _too_large_image(max_pixels):

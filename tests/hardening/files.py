@@ -1,6 +1,7 @@
 """Crafted files for the upload attack tests: each is built here, from bytes, so that the
 test shows exactly what the attacker sends."""
 
+import base64
 import io
 import struct
 import zipfile
@@ -139,3 +140,66 @@ def zip_with_declared_count(count):
 
 def jpeg():
     return image_bytes("JPEG")
+
+
+def pdf_document(action, *, compressed=False, filters=(b"FlateDecode",), extra_trailer=b""):
+    """A one-page PDF that runs `action` (the bytes of a dictionary) when opened.
+
+    Plain: the action is object 4 of the file, and a classic cross-reference table lists
+    every object. `compressed`: object 4 sits in an object stream (object 5), packed with
+    `filters` in order, and a cross-reference stream (object 6) points into it: PDF 1.5's
+    layout, where the file's own bytes never show the action's names."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    }
+    header = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    if not compressed:
+        objects[4] = action
+        out, offsets = bytearray(header), {}
+        for number, body in objects.items():
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref_at = len(out)
+        out += b"xref\n0 5\n0000000000 65535 f \n"
+        out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, 5))
+        out += b"trailer\n<< /Size 5 /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+            extra_trailer,
+            xref_at,
+        )
+        return bytes(out)
+
+    packed_objects = b"4 0 " + action
+    first = len(b"4 0 ")
+    data = packed_objects
+    for name in reversed(filters):
+        if name == b"FlateDecode":
+            data = zlib.compress(data)
+        elif name == b"ASCIIHexDecode":
+            data = data.hex().encode() + b">"
+        elif name == b"ASCII85Decode":
+            data = base64.a85encode(data) + b"~>"
+    filter_names = b"[" + b" ".join(b"/" + name for name in filters) + b"]"
+    stream_dict = b"<< /Type /ObjStm /N 1 /First %d /Filter %s /Length %d >>" % (
+        first,
+        filter_names,
+        len(data),
+    )
+    objects[5] = stream_dict + b"\nstream\n" + data + b"\nendstream"
+    out, offsets = bytearray(header), {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    offsets[6] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 1, offsets[n], 0) for n in (1, 2, 3)]
+    rows += [struct.pack(">BIH", 2, 5, 0), struct.pack(">BIH", 1, offsets[5], 0)]
+    rows += [struct.pack(">BIH", 1, offsets[6], 0)]
+    table = b"".join(rows)
+    out += b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R %s/Length %d >>\nstream\n" % (
+        extra_trailer,
+        len(table),
+    )
+    out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[6]
+    return bytes(out)
