@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "scheduling",
     "mailin",
     "anymail",
+    "ratelimits",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -187,6 +188,11 @@ for _proxy in TRUSTED_PROXY_IPS:
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Password reset requests (accounts/reset_limits.py), "COUNT/PERIOD" as the ticket limits:
+# per email address whoever asks, and per client address whatever the emails. Past either
+# no email is sent; the answer is the same.
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/1h")
+PASSWORD_RESET_RATE_LIMIT_PER_IP = env.str("PASSWORD_RESET_RATE_LIMIT_PER_IP", default="20/1h")
 
 # ---------------------------------------------------------------------------------------
 # Language and time

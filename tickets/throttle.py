@@ -145,10 +145,17 @@ def _check(customer, duplicate, lock, *limits):
     return None
 
 
-def _nth_newest(rows, rate, now):
+def nth_newest(rows, rate, now):
+    """The time of the COUNT-th newest of `rows` within PERIOD, as a query of at most one
+    row (none while fewer were made): when it exists, the limit is reached until that time
+    plus PERIOD. Also counts the requests of ratelimits.counters."""
     count, period = rate
     recent = rows.filter(created_at__gt=now - period).order_by("-created_at")
-    return Subquery(recent.values("created_at")[count - 1 : count])
+    return recent.values_list("created_at", flat=True)[count - 1 : count]
+
+
+def _nth_newest(rows, rate, now):
+    return Subquery(nth_newest(rows, rate, now))
 
 
 def _ticket_times(rate, now):
