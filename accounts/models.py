@@ -115,3 +115,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self):
         return self.name or self.email
+
+    @property
+    def name_for_customers(self):
+        """How customers see this user: by name, and a staff member without one as
+        "Netdigi Support" (a staff login's email address is not for customers)."""
+        if self.is_staff and not self.name:
+            return _("Netdigi Support")
+        return self.display_name

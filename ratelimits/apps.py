@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class RatelimitsConfig(AppConfig):
+    """Counters of requests limited by ratelimits.counters (no pages, no admin)."""
+
     name = "ratelimits"
-    verbose_name = _("Rate limits")
     default_auto_field = "django.db.models.BigAutoField"

@@ -405,7 +405,7 @@ class CannedResponse(models.Model):
         values = {
             "{customer_name}": ticket.customer.get_short_name(),
             "{ticket_number}": f"#{ticket.number}",
-            "{staff_name}": staff.get_full_name(),
+            "{staff_name}": str(staff.name_for_customers),
         }
         body = self.body
         for placeholder, value in values.items():
