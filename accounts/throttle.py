@@ -18,6 +18,7 @@ import math
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
@@ -76,6 +77,26 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         per_address = settings.LOGIN_FAILURE_LIMIT_PER_IP
         # address * limit // per_address >= limit exactly when address >= per_address.
         return max(email_here, address * limit // per_address)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        if request is None or not getattr(request, "axes_locked_out", False):
+            return super().user_login_failed(sender, credentials, request=request, **kwargs)
+        # A try refused by a lockout. Axes would record it as a new failure: a row per
+        # email and user agent tried, each try's form appended to it, without end for a
+        # client that keeps going. It only starts this address's cool-off again, which
+        # keeps its counters (those of every email it tried) alive.
+        AccessAttempt.objects.filter(
+            ip_address=request.axes_ip_address,
+            attempt_time__gte=request.axes_attempt_time - settings.AXES_COOLOFF_TIME,
+        ).update(attempt_time=request.axes_attempt_time)
+        request.axes_credentials = credentials
+        user_locked_out.send(
+            "axes",
+            request=request,
+            username=login_email(request, credentials),
+            ip_address=request.axes_ip_address,
+        )
+        return None
 
     def user_logged_in(self, sender, request, user, **kwargs):
         super().user_logged_in(sender, request, user, **kwargs)

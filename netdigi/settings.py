@@ -188,6 +188,11 @@ for _proxy in TRUSTED_PROXY_IPS:
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# A try refused by a lockout adds no row (axes would add one per email and user agent, and
+# append the form to it): LoginThrottleHandler only starts the address's cool-off again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The log of logins (axes' AccessLog) is kept this many days (pruned by beat).
+LOGIN_LOG_DAYS = env.int("LOGIN_LOG_DAYS", default=90)
 # Password reset requests (accounts/reset_limits.py), "COUNT/PERIOD" as the ticket limits:
 # per email address whoever asks, and per client address whatever the emails. Past either
 # no email is sent; the answer is the same.
@@ -458,6 +463,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mailin-process-waiting": {"task": "mailin.tasks.process_waiting", "schedule": 60.0},
     "mailin-prune": {"task": "mailin.tasks.prune_inbound", "schedule": 3600.0},
+    # Expired sessions (daily) and login records no limit reads any more (hourly).
+    "accounts-clear-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": 24 * 3600.0,
+    },
+    "accounts-prune-login-records": {
+        "task": "accounts.tasks.prune_login_records",
+        "schedule": 3600.0,
+    },
 }
 
 # ---------------------------------------------------------------------------------------
