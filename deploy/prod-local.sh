@@ -53,7 +53,8 @@ export SECURE_HSTS_SECONDS=0
 echo "== migrate, collectstatic, demo data"
 python manage.py migrate --noinput
 python manage.py collectstatic --noinput --verbosity 0
-python manage.py seed_demo
+# DEBUG is off here, as in production: the demo accounts are asked for explicitly.
+python manage.py seed_demo --force
 
 pids=()
 stop() {

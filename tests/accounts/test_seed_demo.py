@@ -14,7 +14,7 @@ PASSWORD = "netdigi-demo"
 
 def _seed():
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--force", stdout=out)
     return out.getvalue()
 
 

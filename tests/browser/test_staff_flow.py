@@ -19,7 +19,7 @@ CANNED = "Error 500: fixed after a PHP memory increase"
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--force", stdout=StringIO())
     return Ticket.objects.get(subject=SUBJECT)
 
 

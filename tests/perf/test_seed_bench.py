@@ -14,7 +14,7 @@ from tickets.models import Attachment, Message, Ticket, TicketEvent
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--force", stdout=StringIO())
     before = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     out = StringIO()
     call_command("seed_bench", tickets=300, demo_tickets=40, customers=20, stdout=out)

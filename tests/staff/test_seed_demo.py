@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_creates_staff_demo_tickets_and_replies_once(capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     billing = User.objects.get(email="billing@example.com")
     assert billing.is_staff and billing.check_password("netdigi-demo")
     assert [d.slug for d in billing.departments.all()] == ["billing-payments"]
@@ -27,14 +27,14 @@ def test_it_creates_staff_demo_tickets_and_replies_once(capsys):
     assert not Notification.objects.exists()
     counts = (Ticket.objects.count(), CannedResponse.objects.count())
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     assert (Ticket.objects.count(), CannedResponse.objects.count()) == counts
     assert "make autoclose" in capsys.readouterr().out
 
 
 def test_the_demo_answered_invoice_is_old_enough_for_auto_close(settings):
     settings.TICKET_AUTOCLOSE_HOURS = 72
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     call_command("autoclose_tickets", stdout=StringIO())
     closed_now = Ticket.objects.filter(status="closed").values_list("subject", flat=True)
     assert sorted(closed_now) == [

@@ -3,7 +3,8 @@ Safe to run again: what exists is kept."""
 
 from datetime import date, timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 
@@ -19,8 +20,22 @@ PASSWORD = "netdigi-demo"  # noqa: S105 (the documented demo password)
 class Command(BaseCommand):
     help = "Create the demo customers, staff and services (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (it sets the demo password on the demo accounts, "
+            "a superuser among them).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            # On a real installation this would (re)set a known password on a superuser.
+            raise CommandError(
+                "seed_demo sets the documented demo password on demo accounts, a superuser "
+                "among them: it runs only with DEBUG on. Use --force to run it anyway."
+            )
         customer = self._user("customer@example.com", "Budi Santoso")
         other = self._user("other@example.com", "Siti Rahayu")
         staff = self._user("staff@example.com", "Dewi Staff", is_staff=True)
