@@ -6,18 +6,20 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint messages autoclose clean prod-local
+.PHONY: run test install install-dev migrate seed lint messages autoclose clean prod-local lock
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
 
+# Every package, dependencies of dependencies included, is pinned with its hashes in the lock
+# files (requirements*.txt, compiled from requirements*.in by `make lock`): pip refuses any
+# file whose hash is not listed.
 $(VENV)/.installed: requirements.txt $(VENV)/bin/activate
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activate
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -59,12 +61,23 @@ autoclose: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
+# After adding or changing a line of requirements*.in: compile the lock files again (pip-tools,
+# from the dev set). Pins already in a lock file are kept unless the .in files need others;
+# `make lock LOCK_ARGS=--upgrade` moves every dependency to its newest allowed version.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(LOCK_ARGS)
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --output-file requirements-bench.txt requirements-bench.in
+
 # The performance benchmark (bench/README.md): seeds PostgreSQL databases netdigi_bench_<count>
 # once, measures every page with wrk, writes bench/results/. E.g. BENCH_ARGS="--sizes 10000".
 .PHONY: bench
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(PIP) install --quiet -r requirements-bench.txt
+	$(PIP) install --quiet --require-hashes -r requirements-bench.txt
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # The soak test (bench/soak.py): two gunicorn hosts, two Celery workers, PgBouncer, Redis and an
