@@ -1,7 +1,7 @@
 """Limits on requests that leave no row of their own to count (a password reset asked for
 an address that may have no account, say): each allowed request is recorded as a Hit, and
 the limits are read from those rows exactly as the flood limits of tickets/throttle.py read
-tickets and messages, with the same "COUNT/PERIOD" settings and the same Refusal.
+tickets and messages (ratelimits/rates.py), with the same "COUNT/PERIOD" settings.
 """
 
 import hashlib
@@ -11,9 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.throttle import Refusal, nth_newest, parse_rate
-
 from .models import Hit
+from .rates import Refusal, nth_newest, parse_rate
 
 
 def keyed(value):

@@ -13,11 +13,7 @@ and nothing else needs to be stored. The second submit of a double click (the sa
 token) is never refused: it finds the post the first one made.
 """
 
-import math
-import re
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,46 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ratelimits.rates import Refusal, nth_newest, parse_rate
+
 from .models import Message, Ticket
 
 User = get_user_model()
-
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-
-
-def parse_rate(text: str | None) -> tuple[int, timedelta] | None:
-    """Parse a rate: "5/10m" -> (5, timedelta(minutes=10)); "" or "0" -> None (no limit)."""
-    text = (text or "").strip()
-    if text in ("", "0"):
-        return None
-    match = RATE.match(text)
-    if not match:
-        raise ValueError(f"A rate is written like 5/10m, not {text!r}.")
-    count, amount, unit = match.groups()
-    seconds = int(amount or 1) * UNITS[unit]
-    if int(count) < 1 or seconds < 1:
-        raise ValueError(f"A rate needs a count and a period of at least 1, not {text!r}.")
-    return int(count), timedelta(seconds=seconds)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a post was refused: `count` new tickets (kind "tickets") or posts (kind
-    "posts") within `period`; one more is allowed after `retry_after`."""
-
-    kind: str
-    count: int
-    period: timedelta
-    retry_after: timedelta
-
-    @property
-    def retry_after_seconds(self):
-        return max(1, math.ceil(self.retry_after.total_seconds()))
-
-    @property
-    def wait_minutes(self):
-        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
 
 
 class RateLimited(Exception):  # noqa: N818 (reads as what happened)
@@ -143,15 +104,6 @@ def _check(customer, duplicate, lock, *limits):
         if nth is not None:
             return Refusal(kind=kind, count=count, period=period, retry_after=nth + period - now)
     return None
-
-
-def nth_newest(rows, rate, now):
-    """The time of the COUNT-th newest of `rows` within PERIOD, as a query of at most one
-    row (none while fewer were made): when it exists, the limit is reached until that time
-    plus PERIOD. Also counts the requests of ratelimits.counters."""
-    count, period = rate
-    recent = rows.filter(created_at__gt=now - period).order_by("-created_at")
-    return recent.values_list("created_at", flat=True)[count - 1 : count]
 
 
 def _nth_newest(rows, rate, now):
