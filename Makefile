@@ -85,5 +85,5 @@ bench: install-dev
 # writes bench/results/soak.md, soak.json and soak_latency.png. E.g. SOAK_ARGS="--minutes 2".
 .PHONY: soak
 soak: install-dev
-	$(PIP) install --quiet -r requirements-bench.txt
+	$(PIP) install --quiet --require-hashes -r requirements-bench.txt
 	$(PY) bench/soak.py $(SOAK_ARGS)
