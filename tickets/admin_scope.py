@@ -61,6 +61,6 @@ class DepartmentFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # Anything but a department id (?department=abc) is ignored, not a server error.
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():
             return queryset.filter(department=int(value))
         return queryset

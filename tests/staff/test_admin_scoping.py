@@ -190,3 +190,11 @@ def test_customers_cannot_reach_the_admin(alice, alice_ticket):
     response = logged_in(alice).get(change_url(alice_ticket))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "1;DROP", "٣"])
+def test_a_department_filter_that_is_no_department_id_is_ignored(sam, alice_ticket, value):
+    response = logged_in(sam).get(CHANGELIST, {"department": value})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert alice_ticket.number in response.content.decode()
