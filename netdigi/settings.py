@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "axes",
     "csp",
     "accounts",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "mailin",
     "anymail",
     "ratelimits",
+    "kb",
+    "search",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -289,8 +292,9 @@ if ATTACHMENTS_STORAGE == "s3":
     }
 
 # Shared by every process of every host (Redis in production: CACHE_URL=redis://host:6379/2).
-# The app keeps nothing in it that must survive or be shared: sessions, flood counts, login
-# failures and the periodic tasks' claims are database rows. Without CACHE_URL: this
+# The app keeps nothing in it that must survive: sessions, flood counts, login failures and
+# the periodic tasks' claims are database rows; only the knowledgebase's rate limits
+# (kb/throttle.py) are counted here. Without CACHE_URL: this
 # process's memory, which is right for one process only.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -322,6 +326,16 @@ TICKET_AUTOCLOSE_HOURS = env.int("TICKET_AUTOCLOSE_HOURS", default=72)
 # customer (replies plus the first messages of new tickets).
 TICKET_RATE_LIMIT = env.str("TICKET_RATE_LIMIT", default="5/10m")
 TICKET_REPLY_RATE_LIMIT = env.str("TICKET_REPLY_RATE_LIMIT", default="20/10m")
+
+# ---------------------------------------------------------------------------------------
+# Knowledgebase and search
+# ---------------------------------------------------------------------------------------
+# The suggestions while a customer types a subject, and "This solved my problem", per
+# user ("COUNT/PERIOD", "0" off; kb/throttle.py counts them in the cache below).
+KB_SUGGEST_RATE_LIMIT = env.str("KB_SUGGEST_RATE_LIMIT", default="60/1m")
+KB_SOLVED_RATE_LIMIT = env.str("KB_SOLVED_RATE_LIMIT", default="10/10m")
+# Those counts live in the cache (CACHES above): with CACHE_URL every web process counts
+# together; without it each process counts alone.
 
 # ---------------------------------------------------------------------------------------
 # Email

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from kb.demo import seed_articles
 from notifications.models import Notification
 from services.models import Service
 from tickets import actions
@@ -72,6 +73,7 @@ class Command(BaseCommand):
 
         self._canned_responses()
         self._tickets(customer, other, staff)
+        seed_articles()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))
         rows = [

@@ -1,0 +1,321 @@
+"""Searching tickets: the staff search box and a customer's search of their own tickets.
+
+Words are searched in ticket subjects and message bodies, newest first, over vectors that
+GIN expression indexes hold (search/migrations/0001): each text is indexed with both the
+`english` and the `indonesian` stemmer, and the query is looked up in both, so "payments"
+and "pembayaran" both find what was written in either language. Staff search their own
+departments only (superusers: all) and see internal notes; a customer searches their own
+tickets and never an internal note.
+
+A hit is a message (its date) or a ticket subject (the ticket's last activity). The newest
+hits of each kind are read in index order, merged, and grouped by ticket; "older results"
+continues before the oldest hit shown (keyset paging: no OFFSET over a million rows).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+
+from tickets.models import Department, Message, Ticket
+
+from .text import (
+    HEADLINE_OPTIONS,
+    START,
+    STOP,
+    clean_query,
+    is_postgresql,
+    marked_parts,
+    plain_snippet,
+    words,
+)
+
+User = get_user_model()
+
+# Exactly the expressions of the indexes of search/migrations/0001 (the plan tests check
+# that the indexes serve them).
+MESSAGE_VECTOR = (
+    "(to_tsvector('english'::regconfig, m.body) || to_tsvector('indonesian'::regconfig, m.body))"
+)
+SUBJECT_VECTOR = (
+    "(to_tsvector('english'::regconfig, t.subject) || "
+    "to_tsvector('indonesian'::regconfig, t.subject))"
+)
+QUERY = (
+    "(websearch_to_tsquery('english'::regconfig, %(q)s) || "
+    "websearch_to_tsquery('indonesian'::regconfig, %(q)s))"
+)
+TICKET_NUMBER = re.compile(r"^#?\s*(\d{6,12})$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# Hits read per kind for one page of results; tickets shown per page.
+HITS = 60
+PER_PAGE = 25
+CUSTOMERS = 5
+
+
+@dataclass
+class Hit:
+    ticket_id: int
+    message_id: int | None
+    at: datetime
+
+
+@dataclass
+class Result:
+    ticket: Ticket
+    at: datetime
+    snippet: list = field(default_factory=list)
+    internal: bool = False
+    hits: int = 1
+
+
+def ticket_number(text):
+    match = TICKET_NUMBER.match(clean_query(text))
+    return match.group(1) if match else None
+
+
+def department_ids(user):
+    """The departments whose tickets `user` may search; None: every department."""
+    if user.is_superuser:
+        return None
+    return list(Department.objects.filter(staff=user).values_list("pk", flat=True))
+
+
+def find_customers(user, text, limit=CUSTOMERS):
+    """Customers whose email or name matches `text` and who have a ticket `user` may see.
+
+    An email is looked up exactly (the case-insensitive unique index of emails), then as a
+    part of addresses; a name as a part of names or, on PostgreSQL, a name with a typo
+    (pg_trgm word similarity). Both over trigram indexes (search/migrations/0001)."""
+    text = clean_query(text).lower()
+    if len(text) < 3:
+        return []
+    customers = User.objects.filter(is_staff=False).annotate(
+        lower_email=Lower("email"), lower_name=Lower("name")
+    )
+    departments = department_ids(user)
+    if departments is not None:
+        tickets = Ticket.objects.filter(customer=OuterRef("pk"), department__in=departments)
+        customers = customers.filter(Exists(tickets))
+    customers = customers.only("pk", "email", "name").order_by("name", "pk")
+    if EMAIL.match(text):
+        exact = list(customers.filter(lower_email=text)[:limit])
+        if exact:
+            return exact
+        return list(customers.filter(lower_email__contains=text)[:limit])
+    matches = Q(lower_name__contains=text) | Q(lower_email__contains=text)
+    if is_postgresql():
+        matches |= Q(
+            RawSQL("%s <%% lower(accounts_user.name)", [text], output_field=BooleanField())
+        )
+    return list(customers.filter(matches)[:limit])
+
+
+def customer_tickets(user, customer_id, *, status="", department=None):
+    """A customer's tickets in the departments of `user`, newest activity first."""
+    tickets = Ticket.objects.filter(customer_id=customer_id)
+    departments = department_ids(user)
+    if departments is not None:
+        tickets = tickets.filter(department__in=departments)
+    if department:
+        tickets = tickets.filter(department_id=department)
+    if status:
+        tickets = tickets.filter(status=status)
+    return tickets.select_related("department", "customer").order_by("-updated_at", "-id")
+
+
+def search_tickets(
+    text, *, departments=None, customer=None, status="", department=None, before=None
+):
+    """Tickets matching the words of `text`, newest hit first, grouped by ticket.
+
+    `departments`: the department ids a staff member may search (None: all), internal notes
+    included. `customer`: a customer searching their own tickets (no internal notes).
+    Returns (results, older): `older` is the moment to continue before, or None."""
+    text = clean_query(text)
+    if not words(text):
+        return [], None
+    scope = {
+        "departments": departments,
+        "customer": customer,
+        "status": status,
+        "department": department,
+        "before": before,
+    }
+    if is_postgresql():
+        hits = _postgresql_hits(text, **scope)
+    else:
+        hits = _plain_hits(text, **scope)
+    return _results(text, hits, internal_visible=customer is None)
+
+
+def _filters(alias, *, departments, customer, status, department, before, date):
+    """SQL conditions on the ticket `alias` (t) and the hit's date column `date`."""
+    sql, params = [], {}
+    if departments is not None:
+        sql.append(f"{alias}.department_id = ANY(%(departments)s)")
+        params["departments"] = list(departments) or [0]
+    if customer is not None:
+        sql.append(f"{alias}.customer_id = %(customer)s")
+        params["customer"] = customer.pk
+    if status:
+        sql.append(f"{alias}.status = %(status)s")
+        params["status"] = status
+    if department:
+        sql.append(f"{alias}.department_id = %(department)s")
+        params["department"] = department
+    if before:
+        sql.append(f"{date} < %(before)s")
+        params["before"] = before
+    return sql, params
+
+
+def _postgresql_hits(text, *, customer, **scope):
+    message_where, params = _filters("t", customer=customer, date="m.created_at", **scope)
+    subject_where, _ = _filters("t", customer=customer, date="t.updated_at", **scope)
+    if customer is not None:
+        message_where.append("NOT m.is_internal")
+    params["q"] = text
+    params["hits"] = HITS
+    message_sql = " AND ".join([f"{MESSAGE_VECTOR} @@ {QUERY}", *message_where])
+    subject_sql = " AND ".join([f"{SUBJECT_VECTOR} @@ {QUERY}", *subject_where])
+    sql = f"""
+        (SELECT m.ticket_id, m.id, m.created_at AS at
+           FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
+          WHERE {message_sql}
+          ORDER BY m.created_at DESC, m.id DESC LIMIT %(hits)s)
+        UNION ALL
+        (SELECT t.id, NULL, t.updated_at AS at
+           FROM tickets_ticket t
+          WHERE {subject_sql}
+          ORDER BY t.updated_at DESC, t.id DESC LIMIT %(hits)s)
+        ORDER BY at DESC
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Hit(*row) for row in cursor.fetchall()]
+
+
+def _plain_hits(text, *, departments, customer, status, department, before):
+    """SQLite: every word in the subject, or every word in one message."""
+    tickets = Ticket.objects.all()
+    if departments is not None:
+        tickets = tickets.filter(department__in=departments)
+    if customer is not None:
+        tickets = tickets.filter(customer=customer)
+    if status:
+        tickets = tickets.filter(status=status)
+    if department:
+        tickets = tickets.filter(department_id=department)
+    messages = Message.objects.filter(ticket__in=tickets.values("pk"))
+    if customer is not None:
+        messages = messages.filter(is_internal=False)
+    for word in words(text)[:8]:
+        tickets = tickets.filter(subject__icontains=word)
+        messages = messages.filter(body__icontains=word)
+    if before:
+        tickets = tickets.filter(updated_at__lt=before)
+        messages = messages.filter(created_at__lt=before)
+    hits = [
+        Hit(*row)
+        for row in messages.order_by("-created_at", "-id").values_list(
+            "ticket_id", "pk", "created_at"
+        )[:HITS]
+    ]
+    hits += [
+        Hit(pk, None, at)
+        for pk, at in tickets.order_by("-updated_at", "-id").values_list("pk", "updated_at")[:HITS]
+    ]
+    return sorted(hits, key=lambda hit: hit.at, reverse=True)
+
+
+def _results(text, hits, *, internal_visible):
+    """Group the hits by ticket (newest first), then fetch the tickets and snippets of one
+    page: two queries."""
+    grouped = {}
+    for hit in hits:
+        if hit.ticket_id in grouped:
+            grouped[hit.ticket_id].append(hit)
+        elif len(grouped) < PER_PAGE:
+            grouped[hit.ticket_id] = [hit]
+    if not grouped:
+        return [], None
+    # Another page when the hits went on past this one: continue before the oldest hit
+    # shown (later hits of tickets already shown may come back on that page).
+    shown = [hit for group in grouped.values() for hit in group]
+    older = min(hit.at for hit in shown) if len(hits) > len(shown) else None
+    tickets = Ticket.objects.select_related("department", "customer").in_bulk(list(grouped))
+    firsts = [group[0] for group in grouped.values()]
+    snippets = _snippets(
+        text,
+        message_ids=[hit.message_id for hit in firsts if hit.message_id],
+        tickets={
+            hit.ticket_id: tickets[hit.ticket_id].subject
+            for hit in firsts
+            if not hit.message_id and hit.ticket_id in tickets
+        },
+    )
+    results = []
+    for ticket_id, group in grouped.items():
+        ticket = tickets.get(ticket_id)
+        if ticket is None:
+            continue
+        first = group[0]
+        key = ("m", first.message_id) if first.message_id else ("t", ticket_id)
+        parts, internal = snippets.get(key, ([], False))
+        results.append(
+            Result(ticket=ticket, at=first.at, snippet=parts, internal=internal, hits=len(group))
+        )
+    return results, older
+
+
+def _snippets(text, *, message_ids, tickets):
+    """{("m", message id) or ("t", ticket id): (snippet parts, is an internal note)} for
+    the hits shown, in one query."""
+    if not is_postgresql():
+        rows = Message.objects.filter(pk__in=message_ids).values_list("pk", "body", "is_internal")
+        found = {("m", pk): (plain_snippet(body, text), internal) for pk, body, internal in rows}
+        for pk, subject in tickets.items():
+            found["t", pk] = (plain_snippet(subject, text), False)
+        return found
+    if not message_ids and not tickets:
+        return {}
+    # The English headline marks English stems; when it marks nothing (an Indonesian
+    # match), the Indonesian one is used.
+    sql = f"""
+        SELECT 'm', m.id, m.is_internal,
+               ts_headline('english'::regconfig, m.body, {QUERY}, %(options)s),
+               ts_headline('indonesian'::regconfig, m.body, {QUERY}, %(options)s)
+          FROM tickets_message m WHERE m.id = ANY(%(messages)s)
+        UNION ALL
+        SELECT 't', t.id, false,
+               ts_headline('english'::regconfig, t.subject, {QUERY}, %(whole)s),
+               ts_headline('indonesian'::regconfig, t.subject, {QUERY}, %(whole)s)
+          FROM tickets_ticket t WHERE t.id = ANY(%(tickets)s)
+    """
+    params = {
+        "q": text,
+        "options": HEADLINE_OPTIONS,
+        "whole": f"HighlightAll=true, StartSel={START}, StopSel={STOP}",
+        "messages": list(message_ids) or [0],
+        "tickets": list(tickets) or [0],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        (kind, pk): (_best(english, indonesian), internal)
+        for kind, pk, internal, english, indonesian in rows
+    }
+
+
+def _best(english, indonesian):
+    parts = marked_parts(english)
+    if any(mark for _text, mark in parts):
+        return parts
+    return marked_parts(indonesian)
