@@ -109,7 +109,11 @@ def search_articles(user, text, *, limit=10, prefix=False, language=None):
 
 def _typo_search(articles, text, limit, language):
     """Titles that hold a word like one of the query's (pg_trgm word similarity)."""
-    typed = [word for word in words(text) if len(word) >= 3][:TYPO_WORDS]
+    # The words searched for: not those the query excludes ("-wordpress"), not "or".
+    wanted = " ".join(
+        token for token in text.split() if not token.startswith("-") and token.lower() != "or"
+    )
+    typed = [word for word in words(wanted) if len(word) >= 3][:TYPO_WORDS]
     if not typed:
         return []
     title = f"lower({TITLE[language]})"
