@@ -63,6 +63,8 @@ class Hit:
     ticket_id: int
     message_id: int | None
     at: datetime
+    # SQLite reads the message with its hit (no second query): (body, is internal).
+    message: tuple | None = None
 
 
 @dataclass
@@ -86,8 +88,9 @@ def department_ids(user):
     return list(Department.objects.filter(staff=user).values_list("pk", flat=True))
 
 
-def find_customers(user, text, limit=CUSTOMERS):
-    """Customers whose email or name matches `text` and who have a ticket `user` may see.
+def find_customers(departments, text, limit=CUSTOMERS):
+    """Customers whose email or name matches `text` and who have a ticket in one of
+    `departments` (ids; None: any).
 
     An email is looked up exactly (the case-insensitive unique index of emails), then as a
     part of addresses; a name as a part of names or, on PostgreSQL, a name with a typo
@@ -98,7 +101,6 @@ def find_customers(user, text, limit=CUSTOMERS):
     customers = User.objects.filter(is_staff=False).annotate(
         lower_email=Lower("email"), lower_name=Lower("name")
     )
-    departments = department_ids(user)
     if departments is not None:
         tickets = Ticket.objects.filter(customer=OuterRef("pk"), department__in=departments)
         customers = customers.filter(Exists(tickets))
@@ -116,10 +118,9 @@ def find_customers(user, text, limit=CUSTOMERS):
     return list(customers.filter(matches)[:limit])
 
 
-def customer_tickets(user, customer_id, *, status="", department=None):
-    """A customer's tickets in the departments of `user`, newest activity first."""
+def customer_tickets(departments, customer_id, *, status="", department=None):
+    """A customer's tickets in `departments` (ids; None: all), newest activity first."""
     tickets = Ticket.objects.filter(customer_id=customer_id)
-    departments = department_ids(user)
     if departments is not None:
         tickets = tickets.filter(department__in=departments)
     if department:
@@ -154,7 +155,9 @@ def search_tickets(
     return _results(text, hits, internal_visible=customer is None)
 
 
-def _filters(alias, *, departments, customer, status, department, before, date):
+def _filters(
+    alias, *, date, departments=None, customer=None, status="", department=None, before=None
+):
     """SQL conditions on the ticket `alias` (t) and the hit's date column `date`."""
     sql, params = [], {}
     if departments is not None:
@@ -175,15 +178,19 @@ def _filters(alias, *, departments, customer, status, department, before, date):
     return sql, params
 
 
-def _postgresql_hits(text, *, customer, **scope):
+def hits_sql(text, *, customer=None, **scope):
+    """The SQL and parameters of the newest hits of `text` on PostgreSQL: the newest
+    matching messages (through the newest-messages index when the word is common, through
+    the text index when it is rare; the planner picks), and the newest matching subjects."""
     message_where, params = _filters("t", customer=customer, date="m.created_at", **scope)
-    subject_where, _ = _filters("t", customer=customer, date="t.updated_at", **scope)
+    subject_where, _params = _filters("t", customer=customer, date="t.updated_at", **scope)
     if customer is not None:
         message_where.append("NOT m.is_internal")
     params["q"] = text
     params["hits"] = HITS
     message_sql = " AND ".join([f"{MESSAGE_VECTOR} @@ {QUERY}", *message_where])
     subject_sql = " AND ".join([f"{SUBJECT_VECTOR} @@ {QUERY}", *subject_where])
+    # Only constants and the conditions above are put into the text; values are parameters.
     sql = f"""
         (SELECT m.ticket_id, m.id, m.created_at AS at
            FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
@@ -195,7 +202,12 @@ def _postgresql_hits(text, *, customer, **scope):
           WHERE {subject_sql}
           ORDER BY t.updated_at DESC, t.id DESC LIMIT %(hits)s)
         ORDER BY at DESC
-    """
+    """  # noqa: S608
+    return sql, params
+
+
+def _postgresql_hits(text, **scope):
+    sql, params = hits_sql(text, **scope)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Hit(*row) for row in cursor.fetchall()]
@@ -221,12 +233,10 @@ def _plain_hits(text, *, departments, customer, status, department, before):
     if before:
         tickets = tickets.filter(updated_at__lt=before)
         messages = messages.filter(created_at__lt=before)
-    hits = [
-        Hit(*row)
-        for row in messages.order_by("-created_at", "-id").values_list(
-            "ticket_id", "pk", "created_at"
-        )[:HITS]
-    ]
+    rows = messages.order_by("-created_at", "-id").values_list(
+        "ticket_id", "pk", "created_at", "body", "is_internal"
+    )[:HITS]
+    hits = [Hit(ticket, pk, at, (body, internal)) for ticket, pk, at, body, internal in rows]
     hits += [
         Hit(pk, None, at)
         for pk, at in tickets.order_by("-updated_at", "-id").values_list("pk", "updated_at")[:HITS]
@@ -253,7 +263,7 @@ def _results(text, hits, *, internal_visible):
     firsts = [group[0] for group in grouped.values()]
     snippets = _snippets(
         text,
-        message_ids=[hit.message_id for hit in firsts if hit.message_id],
+        messages={hit.message_id: hit.message for hit in firsts if hit.message_id},
         tickets={
             hit.ticket_id: tickets[hit.ticket_id].subject
             for hit in firsts
@@ -274,12 +284,15 @@ def _results(text, hits, *, internal_visible):
     return results, older
 
 
-def _snippets(text, *, message_ids, tickets):
+def _snippets(text, *, messages, tickets):
     """{("m", message id) or ("t", ticket id): (snippet parts, is an internal note)} for
-    the hits shown, in one query."""
+    the hits shown: one query on PostgreSQL (ts_headline), none on SQLite."""
+    message_ids = list(messages)
     if not is_postgresql():
-        rows = Message.objects.filter(pk__in=message_ids).values_list("pk", "body", "is_internal")
-        found = {("m", pk): (plain_snippet(body, text), internal) for pk, body, internal in rows}
+        found = {
+            ("m", pk): (plain_snippet(body, text), internal)
+            for pk, (body, internal) in messages.items()
+        }
         for pk, subject in tickets.items():
             found["t", pk] = (plain_snippet(subject, text), False)
         return found

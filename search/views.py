@@ -77,12 +77,12 @@ def staff_search(request):
     customer_id = _int(request, "customer")
     customers, results, older, customer = [], [], None, None
     if customer_id is None and query:
-        customers = ticket_search.find_customers(user, query)
+        customers = ticket_search.find_customers(departments, query)
         if len(customers) == 1 and ticket_search.EMAIL.match(query):
             customer_id = customers[0].pk
     if customer_id is not None:
         customer, results, older = _customer_results(
-            user, customer_id, customers, department=department, status=status
+            departments, customer_id, customers, department=department, status=status
         )
     elif query:
         results, older = ticket_search.search_tickets(
@@ -113,11 +113,11 @@ def staff_search(request):
     )
 
 
-def _customer_results(user, customer_id, customers, *, department, status):
+def _customer_results(departments, customer_id, customers, *, department, status):
     """The newest tickets of one customer (a page of them) in the staff member's
     departments; the customer is unknown (None) when none of them is."""
     tickets = list(
-        ticket_search.customer_tickets(user, customer_id, status=status, department=department)[
+        ticket_search.customer_tickets(departments, customer_id, status=status, department=department)[
             : ticket_search.PER_PAGE
         ]
     )

@@ -1,0 +1,102 @@
+"""The search indexes serve the search queries (PostgreSQL's plans).
+
+With sequential scans priced out, PostgreSQL reaches the rows through an index only if
+one fits the query's expression exactly: if the vector expression of search/tickets.py or
+kb/search.py drifts from the index of the migrations (search/0001, kb/0002), these fail.
+How fast they are at a million tickets: bench/README.md.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb import search as kb_search
+from search import tickets as ticket_search
+from tests.factories import MessageFactory, TicketFactory
+from tests.kb.conftest import hosting, make_article  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_with_scans_priced_out(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's query plans: the PostgreSQL pass of .ci/run checks them")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def explain(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def set_local(*settings):
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting}")
+
+
+@pytest.fixture
+def tickets(alice, technical):
+    for ticket in TicketFactory.create_batch(5, customer=alice, department=technical):
+        MessageFactory.create_batch(2, ticket=ticket, body="The website shows an error.")
+
+
+def test_the_vectors_searched_are_the_ones_indexed(tickets):
+    # The expressions and the query of search/tickets.py, alone: with little data the
+    # planner prefers other indexes for the whole query (at a million tickets it takes
+    # these for rare words: bench/README.md), so the match is checked on its own.
+    query = ticket_search.QUERY
+    for table, vector, index in (
+        ("tickets_message m", ticket_search.MESSAGE_VECTOR, "search_message_text_idx"),
+        ("tickets_ticket t", ticket_search.SUBJECT_VECTOR, "search_ticket_subject_idx"),
+    ):
+        text = explain(f"SELECT 1 FROM {table} WHERE {vector} @@ {query}", {"q": "invoice"})
+        assert index in text, text
+
+
+def test_a_common_word_can_be_read_newest_first_off_the_message_index(tickets, technical):
+    # When a word is in many messages, the newest matches are read in the index's order
+    # and the reading stops once a page is full (no sort of every match).
+    set_local("enable_bitmapscan = off", "enable_sort = off")
+    text = explain(*ticket_search.hits_sql("website", departments=[technical.pk]))
+    assert "search_message_newest_idx" in text, text
+
+
+def test_an_email_is_found_through_the_unique_email_index(root, alice):
+    with CaptureQueriesContext(connection) as queries:
+        ticket_search.find_customers(None, "alice@example.com")
+    text = explain(queries[0]["sql"], None)
+    assert "accounts_user_email_ci_unique" in text, text
+
+
+def test_a_part_of_a_name_or_email_uses_the_trigram_indexes(root, alice):
+    with CaptureQueriesContext(connection) as queries:
+        ticket_search.find_customers(None, "wijaya")
+    text = explain(queries[0]["sql"], None)
+    assert "search_user_name_trgm_idx" in text, text
+    assert "search_user_email_trgm_idx" in text, text
+
+
+def test_a_customers_tickets_are_read_off_the_customer_index(root, alice, tickets):
+    text = ticket_search.customer_tickets(None, alice.pk)[:25].explain()
+    assert "tickets_customer_list_idx" in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_article_vectors_searched_are_the_ones_indexed(hosting, language):
+    make_article(hosting, "a", "Error 500", "Rename the plugins.")
+    text = explain(
+        f"SELECT 1 FROM kb_article WHERE {kb_search.VECTOR[language]} @@ to_tsquery('x')", None
+    )
+    assert f"kb_article_search_{language}_idx" in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_typo_fallback_compares_the_indexed_titles(hosting, language):
+    make_article(hosting, "a", "WordPress error", "Rename the plugins.")
+    title = kb_search.TITLE[language]
+    text = explain(f"SELECT 1 FROM kb_article WHERE 'wordpres' <% lower({title})", None)
+    assert f"kb_article_title_trgm_{language}_idx" in text, text
