@@ -1,17 +1,26 @@
 """Searching tickets: the staff search box and a customer's search of their own tickets.
 
-Words are searched in ticket subjects and message bodies, newest first, over vectors that
-GIN expression indexes hold (search/migrations/0001): each text is indexed with both the
-`english` and the `indonesian` stemmer, and the query is looked up in both, so "payments"
-and "pembayaran" both find what was written in either language. Staff search their own
+Words are searched in ticket subjects and message bodies, newest first. PostgreSQL stores
+each text's vector, stemmed with both the `english` and the `indonesian` configurations
+(search/migrations/0001), and the query is looked up in both, so "payments" and
+"pembayaran" both find what was written in either language. Staff search their own
 departments only (superusers: all) and see internal notes; a customer searches their own
 tickets and never an internal note.
 
-A hit is a message (its date) or a ticket subject (the ticket's last activity). The newest
-hits of each kind are read in index order, merged, and grouped by ticket; "older results"
-continues before the oldest hit shown (keyset paging: no OFFSET over a million rows).
+A hit is a message (its date) or a ticket subject (the ticket's last activity). How the
+newest hits are read depends on how common the words are, as PostgreSQL estimates it:
+
+- rare words: every match, from the GIN index, sorted (a few thousand rows at most);
+- common words: the newest rows in date order, each tested against its stored vector,
+  until a page is full, and never more than WALK rows. Words that are each common but
+  rarely together cannot make a search read the whole table: past WALK rows the page
+  offers "older results" from where the reading stopped.
+
+The hits are merged and grouped by ticket; "older results" continues before the oldest
+hit shown (keyset paging: no OFFSET over a million rows).
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,15 +46,9 @@ from .text import (
 
 User = get_user_model()
 
-# Exactly the expressions of the indexes of search/migrations/0001 (the plan tests check
-# that the indexes serve them).
-MESSAGE_VECTOR = (
-    "(to_tsvector('english'::regconfig, m.body) || to_tsvector('indonesian'::regconfig, m.body))"
-)
-SUBJECT_VECTOR = (
-    "(to_tsvector('english'::regconfig, t.subject) || "
-    "to_tsvector('indonesian'::regconfig, t.subject))"
-)
+# The stored vectors of search/migrations/0001.
+MESSAGE_VECTOR = "m.search_vector"
+SUBJECT_VECTOR = "t.search_vector"
 QUERY = (
     "(websearch_to_tsquery('english'::regconfig, %(q)s) || "
     "websearch_to_tsquery('indonesian'::regconfig, %(q)s))"
@@ -54,6 +57,10 @@ TICKET_NUMBER = re.compile(r"^#?\s*(\d{6,12})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Hits read per kind for one page of results; tickets shown per page.
 HITS = 60
+# Words PostgreSQL expects in more rows than this are read newest first, at most WALK
+# rows of each table per page (see the module's docstring).
+COMMON = 20_000
+WALK = 20_000
 PER_PAGE = 25
 CUSTOMERS = 5
 
@@ -148,11 +155,13 @@ def search_tickets(
         "department": department,
         "before": before,
     }
+    stopped = None
     if is_postgresql():
-        hits = _postgresql_hits(text, **scope)
+        hits, stopped = _postgresql_hits(text, **scope)
     else:
         hits = _plain_hits(text, **scope)
-    return _results(text, hits, internal_visible=customer is None)
+    results, older = _results(text, hits, internal_visible=customer is None)
+    return results, older or stopped
 
 
 def _filters(
@@ -178,27 +187,54 @@ def _filters(
     return sql, params
 
 
-def hits_sql(text, *, customer=None, **scope):
-    """The SQL and parameters of the newest hits of `text` on PostgreSQL: the newest
-    matching messages (through the newest-messages index when the word is common, through
-    the text index when it is rare; the planner picks), and the newest matching subjects."""
+def estimates(text):
+    """How many messages and subjects PostgreSQL expects to match `text` (its statistics
+    of the stored vectors; planning only, nothing is read)."""
+    sql = f"""
+        EXPLAIN (FORMAT JSON)
+        SELECT 1 FROM tickets_message m WHERE {MESSAGE_VECTOR} @@ {QUERY}
+        UNION ALL SELECT 1 FROM tickets_ticket t WHERE {SUBJECT_VECTOR} @@ {QUERY}
+    """  # noqa: S608 (constants only; the query is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"q": text})
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    messages, subjects = plan[0]["Plan"]["Plans"]
+    return messages["Plan Rows"], subjects["Plan Rows"]
+
+
+def hits_sql(text, *, customer=None, common=(False, False), **scope):
+    """The SQL and parameters of the newest hits of `text` on PostgreSQL. `common`: for
+    messages and for subjects, whether the words are common (read the newest rows first,
+    at most WALK of them) or rare (every match, off the GIN index)."""
     message_where, params = _filters("t", customer=customer, date="m.created_at", **scope)
     subject_where, _params = _filters("t", customer=customer, date="t.updated_at", **scope)
     if customer is not None:
         message_where.append("NOT m.is_internal")
-    params["q"] = text
-    params["hits"] = HITS
+    params.update(q=text, hits=HITS, walk=WALK)
     message_sql = " AND ".join([f"{MESSAGE_VECTOR} @@ {QUERY}", *message_where])
     subject_sql = " AND ".join([f"{SUBJECT_VECTOR} @@ {QUERY}", *subject_where])
+    before = "WHERE created_at < %(before)s" if scope.get("before") else ""
+    before_t = "WHERE updated_at < %(before)s" if scope.get("before") else ""
+    messages = "tickets_message"
+    if common[0]:
+        messages = f"""(SELECT id, ticket_id, created_at, is_internal, search_vector
+                          FROM tickets_message {before}
+                         ORDER BY created_at DESC, id DESC LIMIT %(walk)s)"""
+    tickets = "tickets_ticket"
+    if common[1]:
+        tickets = f"""(SELECT * FROM tickets_ticket {before_t}
+                        ORDER BY updated_at DESC, id DESC LIMIT %(walk)s)"""
     # Only constants and the conditions above are put into the text; values are parameters.
     sql = f"""
         (SELECT m.ticket_id, m.id, m.created_at AS at
-           FROM tickets_message m JOIN tickets_ticket t ON t.id = m.ticket_id
+           FROM {messages} m JOIN tickets_ticket t ON t.id = m.ticket_id
           WHERE {message_sql}
           ORDER BY m.created_at DESC, m.id DESC LIMIT %(hits)s)
         UNION ALL
         (SELECT t.id, NULL, t.updated_at AS at
-           FROM tickets_ticket t
+           FROM {tickets} t
           WHERE {subject_sql}
           ORDER BY t.updated_at DESC, t.id DESC LIMIT %(hits)s)
         ORDER BY at DESC
@@ -207,10 +243,40 @@ def hits_sql(text, *, customer=None, **scope):
 
 
 def _postgresql_hits(text, **scope):
-    sql, params = hits_sql(text, **scope)
+    """The newest hits, and where reading stopped when it was cut at WALK rows (None: every
+    match was seen)."""
+    common = tuple(estimate > COMMON for estimate in estimates(text))
+    sql, params = hits_sql(text, common=common, **scope)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Hit(*row) for row in cursor.fetchall()]
+        hits = [Hit(*row) for row in cursor.fetchall()]
+    stopped = None
+    if any(common) and len(hits) < HITS:
+        stopped = _walk_ends(common, scope.get("before"))
+    return hits, stopped
+
+
+def _walk_ends(common, before):
+    """The oldest moment read by a cut reading (the later one of the two tables), or None
+    when fewer than WALK rows were there to read."""
+    ends = []
+    for table, column, is_common in (
+        ("tickets_message", "created_at", common[0]),
+        ("tickets_ticket", "updated_at", common[1]),
+    ):
+        if not is_common:
+            continue
+        where = f"WHERE {column} < %(before)s" if before else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column} FROM {table} {where} "  # noqa: S608 (constants only)
+                f"ORDER BY {column} DESC, id DESC OFFSET %(last)s LIMIT 1",
+                {"before": before, "last": WALK - 1},
+            )
+            row = cursor.fetchone()
+        if row:
+            ends.append(row[0])
+    return max(ends) if ends else None
 
 
 def _plain_hits(text, *, departments, customer, status, department, before):

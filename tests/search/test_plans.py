@@ -44,25 +44,35 @@ def tickets(alice, technical):
         MessageFactory.create_batch(2, ticket=ticket, body="The website shows an error.")
 
 
-def test_the_vectors_searched_are_the_ones_indexed(tickets):
-    # The expressions and the query of search/tickets.py, alone: with little data the
-    # planner prefers other indexes for the whole query (at a million tickets it takes
-    # these for rare words: bench/README.md), so the match is checked on its own.
-    query = ticket_search.QUERY
+def test_the_stored_vectors_are_searched_through_their_gin_indexes(tickets):
+    # The conditions of search/tickets.py on their own: with little data the planner
+    # prefers other indexes for the whole query; at a million tickets it takes these for
+    # rare words (bench/README.md).
     for table, vector, index in (
         ("tickets_message m", ticket_search.MESSAGE_VECTOR, "search_message_text_idx"),
         ("tickets_ticket t", ticket_search.SUBJECT_VECTOR, "search_ticket_subject_idx"),
     ):
-        text = explain(f"SELECT 1 FROM {table} WHERE {vector} @@ {query}", {"q": "invoice"})
+        sql = f"SELECT 1 FROM {table} WHERE {vector} @@ {ticket_search.QUERY}"
+        text = explain(sql, {"q": "invoice"})
         assert index in text, text
 
 
-def test_a_common_word_can_be_read_newest_first_off_the_message_index(tickets, technical):
-    # When a word is in many messages, the newest matches are read in the index's order
-    # and the reading stops once a page is full (no sort of every match).
-    set_local("enable_bitmapscan = off", "enable_sort = off")
-    text = explain(*ticket_search.hits_sql("website", departments=[technical.pk]))
+def test_a_common_word_is_read_newest_first_and_never_past_the_walk(tickets, technical):
+    # The newest rows in the order of their indexes, at most WALK of each table: no
+    # sort of every match, and no reading of the whole table.
+    sql, params = ticket_search.hits_sql(
+        "website", departments=[technical.pk], common=(True, True)
+    )
+    text = explain(sql, params)
     assert "search_message_newest_idx" in text, text
+    assert "tickets_updated_id_idx" in text, text
+    assert params["walk"] == ticket_search.WALK
+
+
+def test_postgresql_estimates_how_common_a_word_is(alice, technical):
+    TicketFactory.create_batch(3, customer=alice, department=technical)
+    messages, subjects = ticket_search.estimates("website")
+    assert messages >= 0 and subjects >= 0
 
 
 def test_an_email_is_found_through_the_unique_email_index(root, alice):

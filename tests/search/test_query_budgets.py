@@ -17,7 +17,7 @@ from tickets import actions
 
 pytestmark = pytest.mark.django_db
 
-# name: (who, method, url or a function of the world giving it, params, queries)
+# name: (who, method, url name or a key of url_of, params, queries or (SQLite, PostgreSQL))
 PAGES = {
     "knowledgebase index": ("alice", "GET", "kb:index", {}, 3),
     "knowledgebase index before login": ("anonymous", "GET", "kb:index", {}, 1),
@@ -28,11 +28,12 @@ PAGES = {
     "suggestions": ("alice", "GET", "kb:suggest", {"q": "wordpress plug"}, 3),
     "helpful vote": ("alice", "POST", "vote", {"helpful": "yes"}, 5),
     "this solved my problem": ("alice", "POST", "solved", {}, 4),
-    "staff search, words": ("sam", "GET", "search:staff", {"q": "plugin"}, 8),
+    # PostgreSQL: one more, its estimate of how common the words are (search/tickets.py).
+    "staff search, words": ("sam", "GET", "search:staff", {"q": "plugin"}, (8, 9)),
     "staff search, email": ("sam", "GET", "search:staff", {"q": "alice@example.com"}, 6),
     "staff search, a customer": ("sam", "GET", "customer", {}, 5),
     "staff search, knowledgebase links": ("sam", "GET", "search:kb_links", {"q": "plug"}, 3),
-    "customer ticket search": ("alice", "GET", "search:customer", {"q": "plugin"}, 5),
+    "customer ticket search": ("alice", "GET", "search:customer", {"q": "plugin"}, (5, 6)),
 }
 
 
@@ -92,6 +93,8 @@ def count(client, world, who, method, name, params, users):
 @pytest.mark.parametrize("name", PAGES)
 def test_the_queries_of_a_page_do_not_grow_with_the_data(client, world, alice, sam, name):
     who, method, target, params, budget = PAGES[name]
+    if isinstance(budget, tuple):
+        budget = budget[connection.vendor == "postgresql"]
     users = {"alice": alice, "sam": sam}
     little, _ = count(client, world, who, method, target, params, users)
     grow(world, 6)
