@@ -18,6 +18,7 @@ MO = PO.with_suffix(".mo")
 # What `manage.py makemessages` reads: the product's code, its templates, the catalogue.
 SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notifications"]
 SOURCES += ["scheduling", "mailin", "ratelimits", "templates", "locale"]
+SOURCES += ["kb", "search"]
 
 PERCENT = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 BRACES = re.compile(r"\{[a-z_]+\}")
