@@ -26,6 +26,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kb.models import Article, Category
 from mailin.addresses import reply_address
 from mailin.models import InboundMessage
 from tickets.models import Message, Ticket
@@ -113,6 +114,18 @@ def get_routes(world):
         username="alice@example.com", ip_address="203.0.113.9"
     )
     ticket_type = ContentType.objects.get_for_model(Ticket)
+    category = Category.objects.create(slug="matrix", name="Matrix")
+    members_only = Article.objects.create(
+        category=category,
+        slug="members-only",
+        title="For customers",
+        body="Logged-in customers only.",
+        status=Article.Status.PUBLISHED,
+        audience=Article.Audience.CUSTOMERS,
+    )
+    draft = Article.objects.create(
+        category=category, slug="a-draft", title="Draft", body="Not yet.", status="draft"
+    )
     return [
         ("ticket page", reverse("tickets:detail", args=[ticket.number]), CUSTOMER_PAGE),
         ("attachment", reverse("tickets:attachment", args=[attachment.pk]), CUSTOMER_FILE),
@@ -159,6 +172,12 @@ def get_routes(world):
             ],
         ),
         *_admin_object_urls("auth/group", world.group.pk, SUPERUSER_ADMIN),
+        ("knowledgebase category", category.get_absolute_url(), row(*["ok"] * 6)),
+        ("article for customers", members_only.get_absolute_url(), row(404, *["ok"] * 5)),
+        # Staff preview drafts on the site.
+        ("draft article", draft.get_absolute_url(), row(404, 404, 404, "ok", "ok", "ok")),
+        *_admin_object_urls("kb/article", members_only.pk, SUPERUSER_ADMIN),
+        *_admin_object_urls("kb/category", category.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accessattempt", attempt.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accesslog", log.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accessfailurelog", failure.pk, SUPERUSER_ADMIN),
@@ -306,9 +325,14 @@ GET_LABELS = [
             "axes/accesslog",
             "axes/accessfailurelog",
             "mailin/inboundmessage",
+            "kb/article",
+            "kb/category",
         ]
         for page in ["change", "history", "delete", "bare"]
     ],
+    "knowledgebase category",
+    "article for customers",
+    "draft article",
     "admin accounts/user password",
     "admin view on site",
     "admin autocomplete of a service's owner",
@@ -396,6 +420,11 @@ NOT_AN_OBJECT = {
     "support/tickets/new/<slug:slug>/",
     # Signed, expiring one-time links (tests/accounts/test_password_reset.py).
     "accounts/password-reset/<uidb64>/<token>/",
+    # Votes and "This solved my problem" on an article: tests/kb/test_helpful.py and
+    # tests/kb/test_suggestions.py (a draft or another audience's article is a 404, a
+    # visitor is sent to the login page, nothing is counted).
+    "support/kb/article/<slug:slug>/vote/",
+    "support/kb/article/<slug:slug>/solved/",
     # The admin's catch-all: no object.
     "admin/(?P<url>.*)$",
 }
