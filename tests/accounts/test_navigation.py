@@ -29,8 +29,12 @@ def test_every_member_area_page_has_the_support_menu(alice_client, alice, techni
         reverse("tickets:open_form", args=["technical-support"]),
         ticket.get_absolute_url(),
     ]
-    expected = [(reverse("tickets:open"), "Open New Ticket"), (reverse("tickets:list"), "Tickets")]
-    for url in pages:
+    expected = [
+        (reverse("tickets:open"), "Open New Ticket"),
+        (reverse("tickets:list"), "Tickets"),
+        (reverse("kb:index"), "Knowledgebase"),
+    ]
+    for url in [*pages, reverse("kb:index")]:
         response = alice_client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
