@@ -111,6 +111,32 @@ def build(data, csrf, requests):
         Page("department queue", "staff", [f"/staff/queues/{DEPARTMENT}/"], kind="staff"),
         Page("staff ticket page", "staff", [f"/staff/tickets/{twenty}/"], kind="staff"),
         Page("admin ticket list", "staff", ["/admin/tickets/ticket/"], kind="staff"),
+        # The staff search box (search/tickets.py): a number jumps to the ticket, an email
+        # lists the customer's tickets; "plugin" is in a sixth of all messages, "server
+        # logs" too (together), "bounce" in one, "plugin checkout" in none (each word common).
+        Page(
+            "staff search, ticket number",
+            "staff",
+            [f"/staff/search/?q={twenty}"],
+            kind="staff",
+            expect=302,
+        ),
+        Page(
+            "staff search, email",
+            "staff",
+            ["/staff/search/?q=customer%40example.com"],
+            kind="staff",
+        ),
+        Page("staff search, common word", "staff", ["/staff/search/?q=plugin"], kind="staff"),
+        Page("staff search, two words", "staff", ["/staff/search/?q=server+logs"], kind="staff"),
+        Page("staff search, rare word", "staff", ["/staff/search/?q=bounce"], kind="staff"),
+        Page(
+            "staff search, common words never together",
+            "staff",
+            ["/staff/search/?q=plugin+checkout"],
+            kind="staff",
+        ),
+        Page("knowledgebase suggestions", "customer", ["/support/kb/suggest/?q=wordpress+err"]),
         Page(
             "admin ticket change page",
             "staff",

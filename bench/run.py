@@ -62,6 +62,7 @@ def server_env(args, size, smtp_port, media):
         "LOG_LEVEL": "ERROR",
         "TICKET_RATE_LIMIT": "100000/1s",
         "TICKET_REPLY_RATE_LIMIT": "100000/1s",
+        "KB_SUGGEST_RATE_LIMIT": "100000/1s",
         "PYTHONPATH": str(ROOT),
     }
 

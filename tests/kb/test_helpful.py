@@ -1,4 +1,4 @@
-""""Was this article helpful?": one answer per user and article."""
+""" "Was this article helpful?": one answer per user and article."""
 
 import pytest
 from django.urls import reverse

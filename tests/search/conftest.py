@@ -3,6 +3,7 @@ note) and bob's in Billing & Payments."""
 
 import pytest
 
+from tests.kb.conftest import hosting  # noqa: F401 (a fixture of these tests too)
 from tickets import actions
 
 

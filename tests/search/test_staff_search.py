@@ -84,7 +84,10 @@ def test_filters_by_status_and_department(sam_client, sam, broken_site, technica
     assert numbers(search(sam_client, "plugin", department=sales.pk)) == [other.number]
     actions.close_ticket(ticket=other, by=sam)
     assert numbers(search(sam_client, "plugin", status="closed")) == [other.number]
-    assert numbers(search(sam_client, "plugin", status="bogus")) == [other.number, broken_site.number]
+    assert numbers(search(sam_client, "plugin", status="bogus")) == [
+        other.number,
+        broken_site.number,
+    ]
 
 
 def test_an_email_lists_that_customers_tickets(sam_client, alice, broken_site):
@@ -100,7 +103,9 @@ def test_a_name_offers_the_matching_customers(sam_client, alice, broken_site):
     assert numbers(page) == [broken_site.number]
 
 
-def test_customers_without_tickets_in_ones_departments_are_not_offered(client, bill, alice, broken_site):
+def test_customers_without_tickets_in_ones_departments_are_not_offered(
+    client, bill, alice, broken_site
+):
     client.force_login(bill)
     assert search(client, "wijaya").context["customers"] == []
     assert numbers(client.get(URL, {"customer": alice.pk})) == []
