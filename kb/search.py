@@ -19,7 +19,7 @@ from django.db.models import BooleanField, F, FloatField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from search.text import (
+from .text import (
     CONFIGS,
     HEADLINE_OPTIONS,
     clean_query,

@@ -33,7 +33,7 @@ from django.db.models.functions import Lower
 
 from tickets.models import Department, Message, Ticket
 
-from .text import (
+from kb.text import (
     HEADLINE_OPTIONS,
     START,
     STOP,

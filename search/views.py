@@ -19,7 +19,7 @@ from kb.search import search_articles
 from tickets.models import Department, Ticket
 
 from . import tickets as ticket_search
-from .text import clean_query
+from kb.text import clean_query
 
 KB_LINKS = 8
 

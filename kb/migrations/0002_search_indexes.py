@@ -2,9 +2,10 @@
 expressions of kb/search.py (VECTOR and TITLE), in English and in Indonesian (an empty
 Indonesian field falls back to the English text)."""
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from search.text import PostgreSQLOnly
+from kb.text import PostgreSQLOnly
 
 TITLE_ID = "COALESCE(NULLIF(title_id, ''), title)"
 BODY_ID = "COALESCE(NULLIF(body_id, ''), body)"
@@ -23,15 +24,16 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("kb", "0001_knowledgebase"),
-        ("search", "0001_search_indexes"),
-    ]
+    dependencies = [("kb", "0001_knowledgebase")]
 
     operations = [
-        PostgreSQLOnly(
+        # pg_trgm, for the typo fallback here and the customer lookups of the ticket search.
+        TrigramExtension(),
+        *[
+            PostgreSQLOnly(
             f"CREATE INDEX {name} ON kb_article USING {definition}",
             reverse_sql=f"DROP INDEX IF EXISTS {name}",
         )
-        for name, definition in INDEXES.items()
+            for name, definition in INDEXES.items()
+        ],
     ]

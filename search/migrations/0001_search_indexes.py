@@ -11,10 +11,9 @@ Adding a stored column rewrites the table (minutes for millions of messages, dur
 the table is locked); the indexes are then built CONCURRENTLY, outside a transaction.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from search.text import PostgreSQLOnly
+from kb.text import PostgreSQLOnly
 
 VECTOR = "to_tsvector('english'::regconfig, {0}) || to_tsvector('indonesian'::regconfig, {0})"
 COLUMNS = {"tickets_message": "body", "tickets_ticket": "subject"}
@@ -35,12 +34,13 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
+        # pg_trgm is enabled there.
+        ("kb", "0002_search_indexes"),
         ("accounts", "0003_staff_index"),
         ("tickets", "0008_customer_list_indexes"),
     ]
 
     operations = [
-        TrigramExtension(),
         *[
             PostgreSQLOnly(
                 f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
