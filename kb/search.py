@@ -19,6 +19,7 @@ from django.db.models import BooleanField, F, FloatField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
+from .models import Article, current_language
 from .text import (
     CONFIGS,
     HEADLINE_OPTIONS,
@@ -29,8 +30,6 @@ from .text import (
     strip_markdown,
     words,
 )
-
-from .models import Article, current_language
 
 # The article's text in each language, exactly as the indexes of kb/migrations/0002 hold
 # it (the plan tests check that the indexes serve these expressions). An empty Indonesian

@@ -31,8 +31,6 @@ from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
-from tickets.models import Department, Message, Ticket
-
 from kb.text import (
     HEADLINE_OPTIONS,
     START,
@@ -43,6 +41,7 @@ from kb.text import (
     plain_snippet,
     words,
 )
+from tickets.models import Department, Message, Ticket
 
 User = get_user_model()
 

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 
 from kb.models import current_language
 from kb.search import search_articles
+from kb.text import clean_query
 from tickets.models import Department, Ticket
 
 from . import tickets as ticket_search
-from kb.text import clean_query
 
 KB_LINKS = 8
 
