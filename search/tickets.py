@@ -59,7 +59,7 @@ HITS = 60
 # Words PostgreSQL expects in more rows than this are read newest first, at most WALK
 # rows of each table per page (see the module's docstring).
 COMMON = 50_000
-WALK = 20_000
+WALK = 10_000
 PER_PAGE = 25
 CUSTOMERS = 5
 # Run before the hits query, in the same implicit transaction (they end with it). A search
