@@ -272,7 +272,12 @@ def hits_sql(text, *, customer=None, common=(False, False), **scope):
 def _postgresql_hits(text, **scope):
     """The newest hits, and where reading stopped when it was cut at WALK rows (None: every
     match was seen)."""
-    common = tuple(estimate > COMMON for estimate in estimates(text))
+    if scope.get("customer") is not None:
+        # A customer's own tickets and their posts are few: read from the customer's
+        # tickets, never newest first across everyone's messages.
+        common = (False, False)
+    else:
+        common = tuple(estimate > COMMON for estimate in estimates(text))
     sql, params = hits_sql(text, common=common, **scope)
     with connection.cursor() as cursor:
         cursor.execute(QUICK + sql, params)
