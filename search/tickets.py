@@ -16,6 +16,7 @@ newest hits are read depends on how common the words are, as PostgreSQL estimate
   rarely together cannot make a search read the whole table: past WALK rows the page
   offers "older results" from where the reading stopped.
 
+A customer's search reads from the customer's own tickets (an index), whatever the words.
 The hits are merged and grouped by ticket; "older results" continues before the oldest
 hit shown (keyset paging: no OFFSET over a million rows).
 """
