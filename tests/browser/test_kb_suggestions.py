@@ -47,7 +47,7 @@ def suggestions(page):
 
 
 def test_articles_appear_under_the_subject_from_the_third_character(
-    page, login, alice, password, articles
+    page, login, alice, password, articles, screenshot
 ):
     login(page, alice.email, password)
     page.goto(FORM)
@@ -70,6 +70,7 @@ def test_articles_appear_under_the_subject_from_the_third_character(
     subject.press_sequentially(" plugin", delay=20)
     expect(box.locator("mark").first).to_have_text("plugin")
     assert box.locator("b").count() == 0
+    screenshot(page, "kb-suggestions")
 
 
 def test_this_solved_my_problem_counts_and_leaves_the_form(page, login, alice, password, articles):
@@ -98,7 +99,7 @@ def test_an_indonesian_customer_gets_indonesian_articles(page, login, alice, pas
 
 
 def test_staff_insert_a_knowledgebase_link_into_the_reply(
-    page, login, sam, alice, technical, password, articles
+    page, login, sam, alice, technical, password, articles, screenshot
 ):
     ticket = actions.open_ticket(
         customer=alice, department=technical, subject="Error 500", body="Help."
@@ -111,3 +112,8 @@ def test_staff_insert_a_knowledgebase_link_into_the_reply(
     expect(body).to_have_value(
         "Fix Error 500 on WordPress: http://127.0.0.1:8000/support/kb/article/error-500/"
     )
+    # The search box of the staff pages finds the ticket by a word of its first message.
+    page.get_by_label("Search tickets").fill("help")
+    page.get_by_label("Search tickets").press("Enter")
+    expect(page.locator("main")).to_contain_text(f"#{ticket.number} Error 500")
+    screenshot(page, "staff-search")
