@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from kb.models import current_language
 from kb.search import search_articles
 from kb.text import clean_query
+from tickets import access
 from tickets.models import Department, Ticket
 
 from . import tickets as ticket_search
@@ -30,7 +31,7 @@ def staff_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
+        if not access.is_staff_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
