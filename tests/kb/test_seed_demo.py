@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_published_articles_in_both_languages_for_the_demo_tickets():
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     published = Article.objects.published()
     assert published.count() >= 8
     assert not published.filter(title_id="").exists()
@@ -25,7 +25,7 @@ def test_the_demo_has_published_articles_in_both_languages_for_the_demo_tickets(
 
 
 def test_running_it_again_adds_nothing():
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     count = Article.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     assert Article.objects.count() == count
