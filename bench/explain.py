@@ -65,6 +65,9 @@ def main():
         (staff, f"/staff/tickets/{twenty.number}/"),
         (staff, "/admin/tickets/ticket/"),
         (staff, f"/admin/tickets/ticket/{twenty.pk}/change/"),
+        (staff, f"/staff/queues/{pages.DEPARTMENT}/?sort=due"),
+        (staff, "/staff/reports/"),
+        (staff, f"/staff/reports/?{pages.YEAR_REPORT}"),
     ]
     client = Client()
     for user, url in urls:

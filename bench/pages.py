@@ -12,6 +12,18 @@ TWENTY_MESSAGES_SUBJECT = "Website slow after the migration to the new server"
 DEPARTMENT = "technical-support"
 
 
+def year_report():
+    """The reports page over the longest period it allows (366 days up to today)."""
+    import datetime
+
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=365)
+    return f"start={start.isoformat()}&end={today.isoformat()}"
+
+
+YEAR_REPORT = year_report()
+
+
 @dataclass
 class Page:
     name: str
@@ -110,6 +122,20 @@ def build(data, csrf, requests):
         Page("staff queues overview", "staff", ["/staff/"], kind="staff"),
         Page("department queue", "staff", [f"/staff/queues/{DEPARTMENT}/"], kind="staff"),
         Page("staff ticket page", "staff", [f"/staff/tickets/{twenty}/"], kind="staff"),
+        Page(
+            "department queue, due soonest",
+            "staff",
+            [f"/staff/queues/{DEPARTMENT}/?sort=due"],
+            kind="staff",
+        ),
+        Page("reports, last 4 weeks", "staff", ["/staff/reports/"], kind="staff"),
+        Page(
+            "reports, 366 days",
+            "staff",
+            [f"/staff/reports/?{YEAR_REPORT}"],
+            kind="staff",
+            requests=max(50, requests // 10),
+        ),
         Page("admin ticket list", "staff", ["/admin/tickets/ticket/"], kind="staff"),
         # The staff search box (search/tickets.py): a number jumps to the ticket, an email
         # lists the customer's tickets; "plugin" is in a sixth of all messages, "server

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ratelimits",
     "kb",
     "search",
+    "sla",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -338,6 +339,20 @@ KB_SOLVED_RATE_LIMIT = env.str("KB_SOLVED_RATE_LIMIT", default="10/10m")
 # together; without it each process counts alone.
 
 # ---------------------------------------------------------------------------------------
+# Service levels and satisfaction (sla/)
+# ---------------------------------------------------------------------------------------
+# Breach warnings go out this many minutes before a clock breaches (and at the breach).
+SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=30)
+# The calendar and targets are cached this long in each process (0: read every time).
+SLA_POLICY_CACHE_SECONDS = env.int("SLA_POLICY_CACHE_SECONDS", default=60)
+# Signed links in emails (rate, close) work for this many days.
+SLA_LINK_MAX_AGE_DAYS = env.int("SLA_LINK_MAX_AGE_DAYS", default=30)
+# A rating can be changed for this many days after it was given.
+SLA_RATING_CHANGE_DAYS = env.int("SLA_RATING_CHANGE_DAYS", default=7)
+# No satisfaction survey for a customer who rated a ticket in the last CSAT_MIN_DAYS days.
+CSAT_MIN_DAYS = env.int("CSAT_MIN_DAYS", default=7)
+
+# ---------------------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -486,6 +501,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.prune_login_records",
         "schedule": 3600.0,
     },
+    # Service levels: lost clock refreshes caught up, breach warnings sent (every minute).
+    "sla-pass": {"task": "sla.tasks.service_level_pass", "schedule": 60.0},
 }
 
 # ---------------------------------------------------------------------------------------

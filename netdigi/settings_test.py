@@ -35,3 +35,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"netdigi-test-{os.getpid()}.sqlite3")
     }
+# The service level policy is read afresh on every use: no test sees another's targets,
+# and the query counts of the pages do not depend on a warm cache.
+SLA_POLICY_CACHE_SECONDS = 0

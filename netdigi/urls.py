@@ -17,6 +17,8 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
+    # Service level reports and the links of the satisfaction emails (sla/urls.py).
+    path("", include("sla.urls")),
     path("support/", include("tickets.urls")),
     path("staff/mail/", include("mailin.staff_urls")),
     # Provider webhooks of incoming email (django-anymail), e.g. /mail/postmark/inbound/.

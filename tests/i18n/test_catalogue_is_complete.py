@@ -19,6 +19,7 @@ MO = PO.with_suffix(".mo")
 SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notifications"]
 SOURCES += ["scheduling", "mailin", "ratelimits", "templates", "locale"]
 SOURCES += ["kb", "search"]
+SOURCES += ["sla"]
 
 PERCENT = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 BRACES = re.compile(r"\{[a-z_]+\}")

@@ -54,9 +54,13 @@ def test_it_closes_after_the_configured_hours_and_not_before(
     assert answered.closed_at == start + timedelta(hours=72, minutes=1)
     event = answered.events.get(new_value=Ticket.Status.CLOSED)
     assert event.actor is None
-    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
-    assert f"#{answered.number}" in mail.outbox[0].subject
-    assert "reply" in mail.outbox[0].body
+    # The closing email, and the satisfaction survey (sla/): staff had replied.
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]] * 2
+    survey = [m for m in mail.outbox if m.subject == f"How did we do? Ticket #{answered.number}"]
+    [closing] = [m for m in mail.outbox if m not in survey]
+    assert len(survey) == 1
+    assert f"#{answered.number}" in closing.subject
+    assert "reply" in closing.body
 
 
 def test_a_customer_reply_keeps_the_ticket_open(alice, answered, start, settings):

@@ -65,7 +65,8 @@ def test_notes_are_never_in_an_email_to_the_customer(
         actions.add_reply(ticket=alice_ticket, author=alice, body="Thanks!")
         actions.close_ticket(ticket=alice_ticket, by=sam, automatic=True)
     to_alice = [m for m in mail.outbox if m.to == ["alice@example.com"]]
-    assert len(to_alice) == 2
+    # The staff reply, the closing, and the satisfaction survey (sla/).
+    assert len(to_alice) == 3
     for email in mail.outbox:
         assert NOTE not in email.body
         assert all(NOTE not in content for content, _type in email.alternatives)

@@ -158,6 +158,10 @@ def apply(
             old_value=before.status,
             new_value=after.status,
         )
+        if after.status == Status.CLOSED:
+            from sla.satisfaction import survey_on_close  # the satisfaction survey (sla/)
+
+            survey_on_close(ticket=ticket)
     return changed
 
 

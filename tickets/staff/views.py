@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sla import queries as sla_queries
+
 from .. import access, actions
 from ..web import post_with_files
 from . import queries as staff_queries
@@ -59,6 +61,11 @@ def queue(request, slug=None):
     department = staff_queries.get_staff_department(request.user, slug) if slug else None
     filters = QueueFilterForm(request.GET)
     tickets = staff_queries.queue_tickets(request.user, department=department, **filters.filters())
+    # Service levels (sla/): each row's due label, and "due soonest" order on request.
+    tickets = tickets.select_related("sla_clock")
+    sort_due = request.GET.get("sort") == "due"
+    if sort_due:
+        tickets = sla_queries.due_soonest(tickets)
     page = staff_queries.bounded_page(tickets, request.GET.get("page"), settings.TICKETS_PER_PAGE)
     return render(
         request,
@@ -69,6 +76,7 @@ def queue(request, slug=None):
             "filters": filters,
             "page": page,
             "tickets": page.object_list,
+            "sort_due": sort_due,
         },
     )
 
