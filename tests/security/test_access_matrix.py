@@ -25,10 +25,12 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kb.models import Article, Category
 from mailin.addresses import reply_address
 from mailin.models import InboundMessage
+from sla.models import BusinessCalendar, ExtraHoliday, Rating, Target
 from tickets.models import Message, Ticket
 
 from . import figures
@@ -126,6 +128,18 @@ def get_routes(world):
     draft = Article.objects.create(
         category=category, slug="a-draft", title="Draft", body="Not yet.", status="draft"
     )
+    calendar = BusinessCalendar.objects.first() or BusinessCalendar.objects.create()
+    day_off = ExtraHoliday.objects.create(date="2026-12-24", name="Cuti bersama")
+    target = Target.objects.filter(department=ticket.department).first()
+    now = timezone.now()
+    rating = Rating.objects.create(
+        ticket=ticket,
+        customer=alice,
+        score="good",
+        department=ticket.department,
+        created_at=now,
+        updated_at=now,
+    )
     return [
         ("ticket page", reverse("tickets:detail", args=[ticket.number]), CUSTOMER_PAGE),
         ("attachment", reverse("tickets:attachment", args=[attachment.pk]), CUSTOMER_FILE),
@@ -178,6 +192,10 @@ def get_routes(world):
         ("draft article", draft.get_absolute_url(), row(404, 404, 404, "ok", "ok", "ok")),
         *_admin_object_urls("kb/article", members_only.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("kb/category", category.pk, SUPERUSER_ADMIN),
+        *_admin_object_urls("sla/businesscalendar", calendar.pk, SUPERUSER_ADMIN),
+        *_admin_object_urls("sla/extraholiday", day_off.pk, SUPERUSER_ADMIN),
+        *_admin_object_urls("sla/target", target.pk, SUPERUSER_ADMIN),
+        *_admin_object_urls("sla/rating", rating.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accessattempt", attempt.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accesslog", log.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("axes/accessfailurelog", failure.pk, SUPERUSER_ADMIN),
@@ -327,6 +345,10 @@ GET_LABELS = [
             "mailin/inboundmessage",
             "kb/article",
             "kb/category",
+            "sla/businesscalendar",
+            "sla/extraholiday",
+            "sla/target",
+            "sla/rating",
         ]
         for page in ["change", "history", "delete", "bare"]
     ],
@@ -425,6 +447,11 @@ NOT_AN_OBJECT = {
     # visitor is sent to the login page, nothing is counted).
     "support/kb/article/<slug:slug>/vote/",
     "support/kb/article/<slug:slug>/solved/",
+    # Signed, expiring links of the satisfaction and staff reply emails, which work without
+    # logging in; tampered, foreign and expired ones are refused in
+    # tests/sla/test_satisfaction.py and tests/sla/test_close_link.py.
+    "support/feedback/<str:token>/",
+    "support/close/<str:token>/",
     # The admin's catch-all: no object.
     "admin/(?P<url>.*)$",
 }
