@@ -57,7 +57,7 @@ def test_the_customer_ticket_list_and_dashboard_do_not_show_staff_addresses(alic
 
 def test_every_email_the_customer_gets_leaves_the_staff_address_out(answered):
     to_customer = [m for m in mail.outbox if m.to == ["alice@example.com"]]
-    assert len(to_customer) == 2  # opened, staff reply
+    assert len(to_customer) == 3  # opened, staff reply, satisfaction survey (sla/)
     for message in to_customer:
         texts = [message.subject, message.body, str(message.extra_headers)]
         texts += [content for content, _type in getattr(message, "alternatives", [])]
