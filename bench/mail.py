@@ -11,8 +11,6 @@ from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
 
-from tickets.emails import TicketEmail
-
 
 class Sink:
     """An SMTP server that keeps (arrival time, recipients, subject) of every message."""
@@ -65,6 +63,7 @@ def throughput(sink, *, count, ticket, recipient, message, timeout=600):
     one reaches the sink."""
     from notifications.models import Notification
     from notifications.tasks import dispatch
+    from tickets.emails import TicketEmail
 
     rows = Notification.objects.bulk_create(
         Notification(

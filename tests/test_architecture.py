@@ -25,8 +25,9 @@ FORBIDDEN = {
     # The knowledgebase builds on the tickets; the ticket search on both.
     "kb": ["search", "mailin", "bench"],
     "search": ["mailin", "bench"],
-    # Service levels build on the tickets and the outbox; tickets call them in three
-    # marked places (the survey on close, the due-soonest order, the templates' tags).
+    # Service levels build on the tickets and the outbox; the survey listens to
+    # tickets.signals.ticket_closed; tickets still call them in two marked places (the
+    # due-soonest order of the staff queue, the templates' tags).
     "sla": ["mailin", "bench"],
     "netdigi": ["bench"],
 }

@@ -4,10 +4,16 @@ with an event line. Their emails stop by themselves: recipient lists read member
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import Signal
 
 from .models import Department
 
 User = get_user_model()
+
+# Sent by tickets.actions.transitions inside the transaction of every close (by staff, by
+# the customer, by auto-close), with `ticket`. Apps that build on tickets listen here
+# instead of being called by them.
+ticket_closed = Signal()
 
 # Fields whose change can end someone's handling of their departments.
 ACCESS_FIELDS = {"is_active", "is_staff", "is_superuser"}
