@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mailin",
     "anymail",
     "ratelimits",
+    "network",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "network.context_processors.network_status",
             ],
         },
     },
@@ -324,6 +326,21 @@ TICKET_RATE_LIMIT = env.str("TICKET_RATE_LIMIT", default="5/10m")
 TICKET_REPLY_RATE_LIMIT = env.str("TICKET_REPLY_RATE_LIMIT", default="20/10m")
 
 # ---------------------------------------------------------------------------------------
+# Network status
+# ---------------------------------------------------------------------------------------
+# The banner of every page is read from the cache (network/status.py; CACHES above): with
+# CACHE_URL every web process sees a change at once, without it each process's copy lags
+# behind another process's change by NETWORK_STATUS_CACHE_SECONDS at most.
+# At most this long before a change made by another process shows in the banner.
+NETWORK_STATUS_CACHE_SECONDS = env.int("NETWORK_STATUS_CACHE_SECONDS", default=60)
+# The public /status/ page may be kept this long by browsers and proxies.
+NETWORK_STATUS_PAGE_MAX_AGE = env.int("NETWORK_STATUS_PAGE_MAX_AGE", default=30)
+# Linked tickets written per transaction when an update is posted to all of them.
+NETWORK_BROADCAST_BATCH = env.int("NETWORK_BROADCAST_BATCH", default=200)
+# A broadcast not finished this many seconds after it was posted is started again.
+NETWORK_BROADCAST_RESUME_AFTER = env.float("NETWORK_BROADCAST_RESUME_AFTER", default=300.0)
+
+# ---------------------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -471,6 +488,11 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-prune-login-records": {
         "task": "accounts.tasks.prune_login_records",
         "schedule": 3600.0,
+    },
+    # Broadcasts of incident updates that were not started (broker down) or not finished.
+    "network-resume-broadcasts": {
+        "task": "network.tasks.resume_broadcasts",
+        "schedule": NETWORK_BROADCAST_RESUME_AFTER / 2,
     },
 }
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("staff/mail/", include("mailin.staff_urls")),
     # Provider webhooks of incoming email (django-anymail), e.g. /mail/postmark/inbound/.
     path("mail/", include("mailin.webhook_urls")),
+    path("status/", include("network.urls")),
+    path("staff/incidents/", include("network.staff_urls")),
     path("staff/", include("tickets.staff.urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),

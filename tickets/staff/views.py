@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from network.queue import filter_by_incident, incident_marks
+
 from .. import access, actions
 from ..web import post_with_files
 from . import queries as staff_queries
@@ -59,6 +61,7 @@ def queue(request, slug=None):
     department = staff_queries.get_staff_department(request.user, slug) if slug else None
     filters = QueueFilterForm(request.GET)
     tickets = staff_queries.queue_tickets(request.user, department=department, **filters.filters())
+    tickets = filter_by_incident(tickets, request.GET.get("incident"))
     page = staff_queries.bounded_page(tickets, request.GET.get("page"), settings.TICKETS_PER_PAGE)
     return render(
         request,
@@ -69,6 +72,7 @@ def queue(request, slug=None):
             "filters": filters,
             "page": page,
             "tickets": page.object_list,
+            "incident_marks": incident_marks(page.object_list),
         },
     )
 
