@@ -15,13 +15,8 @@ from . import queries
 def _cacheable(request, response):
     """Shared caches may keep the page for anonymous visitors; a logged-in user's copy
     (with their name in the navigation) stays in their own browser."""
-    public = not request.user.is_authenticated
-    patch_cache_control(
-        response,
-        public=public,
-        private=not public,
-        max_age=settings.NETWORK_STATUS_PAGE_MAX_AGE,
-    )
+    scope = "private" if request.user.is_authenticated else "public"
+    patch_cache_control(response, **{scope: True}, max_age=settings.NETWORK_STATUS_PAGE_MAX_AGE)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
 

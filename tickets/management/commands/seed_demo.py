@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from network.demo import seed_incidents
 from notifications.models import Notification
 from services.models import Service
 from tickets import actions
@@ -48,8 +49,9 @@ class Command(BaseCommand):
             department.staff.add(billing)
 
         today = date.today()
+        servers = {customer: "sg-web-03", other: "sg-web-05"}
         for owner, domain in ((customer, "budi-store.co.id"), (other, "siti-catering.com")):
-            Service.objects.get_or_create(
+            hosting, _ = Service.objects.get_or_create(
                 owner=owner,
                 kind=Service.Kind.HOSTING,
                 domain=domain,
@@ -59,6 +61,9 @@ class Command(BaseCommand):
                     "next_due_date": today + timedelta(days=200),
                 },
             )
+            if not hosting.server:
+                hosting.server = servers[owner]
+                hosting.save(update_fields=["server"])
             Service.objects.get_or_create(
                 owner=owner,
                 kind=Service.Kind.DOMAIN,
@@ -67,11 +72,13 @@ class Command(BaseCommand):
                     "product_name": "Domain registration",
                     "status": Service.Status.ACTIVE,
                     "next_due_date": today + timedelta(days=320),
+                    "domain_expiry": today + timedelta(days=320),
                 },
             )
 
         self._canned_responses()
         self._tickets(customer, other, staff)
+        seed_incidents(staff)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ with:"))
         rows = [
