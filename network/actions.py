@@ -138,9 +138,7 @@ def update_incident(*, incident, by, servers=None, **changes):
     return locked
 
 
-def post_update(
-    *, incident, by, state, body, body_id="", broadcast=False, close_tickets=False
-):
+def post_update(*, incident, by, state, body, body_id="", broadcast=False, close_tickets=False):
     """A timed public update: moves the incident to `state`, shows `body` on the status page
     and, with `broadcast`, posts it as a reply in every linked ticket (in the departments of
     `by`) and emails each customer through the outbox. `close_tickets` (with a final state)
@@ -183,8 +181,8 @@ def post_update(
         )
         detail = f"{old_state} → {state}" if state != old_state else state
         if broadcast:
-            detail += " (to linked tickets, closing them)" if close_tickets else (
-                " (to linked tickets)"
+            detail += (
+                " (to linked tickets, closing them)" if close_tickets else (" (to linked tickets)")
             )
         _event(locked, by, IncidentEvent.Action.UPDATE_POSTED, detail)
         if broadcast:

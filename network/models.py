@@ -242,9 +242,7 @@ class BroadcastDelivery(models.Model):
     transaction as the reply, so a broadcast that is run again (a worker killed halfway)
     skips the tickets that have it and never writes, or emails, a reply twice."""
 
-    update = models.ForeignKey(
-        IncidentUpdate, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    update = models.ForeignKey(IncidentUpdate, on_delete=models.CASCADE, related_name="deliveries")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(
         "tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -257,6 +255,9 @@ class BroadcastDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["update", "ticket"], name="network_broadcast_once"),
         ]
+
+    def __str__(self):
+        return f"{self.update_id} → {self.ticket_id}"
 
 
 class IncidentEvent(models.Model):

@@ -21,9 +21,7 @@ def status_page(now=None):
     """
     now = now or timezone.now()
     live = ~Q(state__in=Incident.FINAL_STATES)
-    upcoming_or_current = live & (
-        Q(kind=Incident.Kind.INCIDENT) | Q(starts_at__lte=now + WINDOW)
-    )
+    upcoming_or_current = live & (Q(kind=Incident.Kind.INCIDENT) | Q(starts_at__lte=now + WINDOW))
     recent = Q(state__in=Incident.FINAL_STATES) & Q(ends_at__gte=now - WINDOW)
     incidents = list(
         Incident.objects.filter(upcoming_or_current | recent)
@@ -37,8 +35,10 @@ def status_page(now=None):
     for incident in incidents:
         if incident.is_closed:
             resolved.append(incident)
-        elif incident.is_maintenance and incident.state == Incident.State.SCHEDULED and (
-            incident.starts_at > now
+        elif (
+            incident.is_maintenance
+            and incident.state == Incident.State.SCHEDULED
+            and (incident.starts_at > now)
         ):
             upcoming.append(incident)
         else:
@@ -50,6 +50,4 @@ def status_page(now=None):
 
 def feed_updates(limit=50):
     """The newest public updates, each with its incident (one query)."""
-    return IncidentUpdate.objects.select_related("incident").order_by("-created_at", "-id")[
-        :limit
-    ]
+    return IncidentUpdate.objects.select_related("incident").order_by("-created_at", "-id")[:limit]

@@ -206,7 +206,11 @@ class NetworkStatus:
             for incident in self.incidents:
                 if incident.concerns(service.server, self.now):
                     found.append(
-                        {"service": service, "incident": incident, "level": incident.level(self.now)}
+                        {
+                            "service": service,
+                            "incident": incident,
+                            "level": incident.level(self.now),
+                        }
                     )
         return found
 

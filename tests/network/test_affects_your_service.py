@@ -47,7 +47,9 @@ def test_the_form_carries_the_notice_of_the_affected_service(
     assert "Open the ticket anyway" in html
 
 
-def test_the_form_has_no_notice_for_unaffected_services(bob_client, bob_on_sg_web_05, open_incident):
+def test_the_form_has_no_notice_for_unaffected_services(
+    bob_client, bob_on_sg_web_05, open_incident
+):
     assert "data-incident-notice" not in bob_client.get(form_url()).content.decode()
 
 

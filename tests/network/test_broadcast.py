@@ -16,9 +16,7 @@ TEXT = "Mail flows again; delayed messages are being delivered."
 
 
 def linked_tickets(incident, sam, department, count):
-    tickets = [
-        TicketFactory(customer=UserFactory(), department=department) for _ in range(count)
-    ]
+    tickets = [TicketFactory(customer=UserFactory(), department=department) for _ in range(count)]
     actions.link_tickets(incident=incident, tickets=tickets, by=sam)
     return tickets
 
