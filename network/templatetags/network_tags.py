@@ -61,7 +61,7 @@ def affected_service_ids(context, services):
 
 
 @register.simple_tag(takes_context=True)
-def incident_cell(context, ticket, marks):
+def incident_cell(context, ticket):
     """The queue's first cell: a box to tick for linking (while an incident is live) and a
     badge on tickets linked to an incident. A tag, not an include: it runs once a row."""
     box = ""
@@ -73,7 +73,7 @@ def incident_cell(context, ticket, marks):
             _("Link ticket #%(number)s to an incident") % {"number": ticket.number},
         )
     badge = ""
-    if marks and marks.get(ticket.pk):
+    if getattr(ticket, "incident_linked", False):
         badge = format_html(
             '<span class="badge text-bg-warning" title="{}" data-linked-incident>{}</span>',
             _("Linked to an incident"),

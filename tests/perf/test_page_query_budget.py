@@ -41,7 +41,7 @@ PAGES = {
     "Open New Ticket form": ("customer", "GET", 4),
     "staff queues overview": ("staff", "GET", 4),
     "department queue": ("staff", "GET", 4),
-    "staff ticket page": ("staff", "GET", 9),
+    "staff ticket page": ("staff", "GET", 10),
     "admin ticket list": ("staff", "GET", 6),
     "admin ticket change page": ("staff", "GET", 8),
     # Posts lock the customer's row and count their recent posts inside the transaction

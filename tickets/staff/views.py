@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from network.queue import filter_by_incident, incident_marks
+from network.queue import filter_by_incident
 
 from .. import access, actions
 from ..web import post_with_files
@@ -72,7 +72,6 @@ def queue(request, slug=None):
             "filters": filters,
             "page": page,
             "tickets": page.object_list,
-            "incident_marks": incident_marks(page.object_list),
         },
     )
 
