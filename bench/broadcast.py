@@ -83,7 +83,7 @@ def seed(count):
     staff.save()
     department.staff.add(staff)
     User.objects.bulk_create(
-        User(email=f"customer{i}@example.net", name=f"Customer {i}", password="!")
+        User(email=f"customer{i}@example.net", name=f"Customer {i}", password="!")  # noqa: S106 (unusable)
         for i in range(count)
     )
     customers = list(User.objects.filter(is_staff=False).order_by("pk"))
@@ -164,7 +164,6 @@ def main():
     from django.db import connection
 
     from bench import mail
-
     from network import actions
     from network.models import Incident
     from notifications.models import Notification
