@@ -7,6 +7,7 @@ that depends on the clock (a maintenance window opening) is worked out from the 
 value on each page, so the cache needs no change when time passes.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from .models import MAINTENANCE_NOTICE, Incident, IncidentUpdate
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "network:live-incidents:v1"
 
@@ -148,17 +151,30 @@ def _load():
 
 
 def live_incidents():
-    """The cached live incidents; one query when the cache is cold, none when warm."""
-    value = cache.get(CACHE_KEY)
+    """The cached live incidents; one query when the cache is cold, none when warm.
+
+    A cache that cannot be reached (Redis down) costs the query, never the page."""
+    try:
+        value = cache.get(CACHE_KEY)
+    except Exception:
+        logger.warning("Network status cache unavailable", exc_info=True)
+        return _load()
     if value is None:
         value = _load()
-        cache.set(CACHE_KEY, value, settings.NETWORK_STATUS_CACHE_SECONDS)
+        try:
+            cache.set(CACHE_KEY, value, settings.NETWORK_STATUS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Network status cache unavailable", exc_info=True)
     return value
 
 
 def forget():
-    """Drop the cached value: the next page reads the incidents again."""
-    cache.delete(CACHE_KEY)
+    """Drop the cached value: the next page reads the incidents again. (With the cache
+    unreachable, its value expires after NETWORK_STATUS_CACHE_SECONDS.)"""
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:
+        logger.warning("Network status cache unavailable", exc_info=True)
 
 
 IMPACT_ORDER = {"critical": 0, "major": 1, "minor": 2}

@@ -138,3 +138,18 @@ def test_a_change_shows_at_once(alice_client, sam, open_incident):
     banner(alice_client)
     actions.update_incident(incident=open_incident, by=sam, title="Email delays, sg-web-03")
     assert "Email delays, sg-web-03" in banner(alice_client)
+
+
+def test_a_cache_that_cannot_be_reached_costs_a_query_not_the_page(
+    alice_client, open_incident, monkeypatch
+):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("get", "set", "delete"):
+        monkeypatch.setattr(cache, method, down)
+    response = alice_client.get("/")
+    assert response.status_code == 200
+    assert "Email delivery delays on server sg-web-03" in response.content.decode()
