@@ -84,3 +84,43 @@ def test_a_ticket_about_an_unaffected_service_is_not_linked(
 ):
     assert open_with(bob_client, bob_on_sg_web_05).status_code == 302
     assert not IncidentTicket.objects.filter(ticket__customer=bob).exists()
+
+
+def count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # the cached status filled, as on a running site
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_notices_cost_no_query_on_the_dashboard_and_one_on_the_form(
+    alice_client, alice, sam, alice_on_sg_web_03
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from network import actions
+    from network.models import Incident
+    from tests.factories import ServiceFactory
+
+    before = {path: count_queries(alice_client, path) for path in ("/", form_url())}
+    for n in range(5):
+        actions.create_incident(
+            by=sam,
+            kind=Incident.Kind.INCIDENT,
+            title=f"Outage {n}",
+            impact=Incident.Impact.MAJOR,
+            starts_at=timezone.now() - timedelta(minutes=5),
+            servers=["sg-web-03", f"sg-db-{n}"],
+            message="Looking into it.",
+        )
+        ServiceFactory(owner=alice, server=f"sg-db-{n}")
+    html = alice_client.get("/").content.decode()
+    assert html.count("This affects your service") == 10
+    assert count_queries(alice_client, "/") == before["/"]
+    # The customer's services on the affected servers, read once for all the notices.
+    assert count_queries(alice_client, form_url()) == before[form_url()] + 1
