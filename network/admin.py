@@ -9,13 +9,33 @@ from django.utils.translation import gettext_lazy as _
 from .models import AffectedServer, Incident, IncidentEvent, IncidentTicket, IncidentUpdate
 
 
-class AffectedServerInline(admin.TabularInline):
+class StaffMayManage:
+    """Incidents concern the whole network: every active staff member manages them, without
+    model permissions (like the department-scoped admins of tickets/admin.py)."""
+
+    def _staff(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._staff(request)
+
+
+class AffectedServerInline(StaffMayManage, admin.TabularInline):
     model = AffectedServer
     extra = 1
     fields = ["hostname", "recovered_at"]
 
 
-class IncidentUpdateInline(admin.StackedInline):
+class IncidentUpdateInline(StaffMayManage, admin.StackedInline):
     model = IncidentUpdate
     extra = 0
     fields = ["state", "body", "body_id", "author", "broadcast", "created_at"]
@@ -23,7 +43,7 @@ class IncidentUpdateInline(admin.StackedInline):
     ordering = ["-created_at"]
 
 
-class IncidentEventInline(admin.TabularInline):
+class IncidentEventInline(StaffMayManage, admin.TabularInline):
     model = IncidentEvent
     extra = 0
     fields = ["created_at", "actor", "action", "detail"]
@@ -33,9 +53,12 @@ class IncidentEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(StaffMayManage, admin.ModelAdmin):
     list_display = ["title", "kind", "impact", "state", "starts_at", "ends_at"]
     list_filter = ["kind", "impact", "state"]
     search_fields = ["title", "title_id", "servers__hostname"]
@@ -48,16 +71,10 @@ class IncidentAdmin(admin.ModelAdmin):
     ]
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self._staff(request)
 
     def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self._staff(request)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

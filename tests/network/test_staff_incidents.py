@@ -284,3 +284,9 @@ def test_the_admin_creates_an_incident_with_an_audit_event(root):
     assert incident.servers.get().hostname == "sg-web-11"
     actions = set(incident.events.values_list("action", flat=True))
     assert IncidentEvent.Action.CREATED in actions
+
+
+def test_staff_without_model_permissions_edit_servers_in_the_admin(sam, open_incident):
+    html = logged_in(sam).get(f"/admin/network/incident/{open_incident.pk}/change/")
+    assert html.status_code == 200
+    assert 'name="servers-0-hostname"' in html.content.decode()
