@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -135,6 +136,8 @@ def main():
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432"),
     )
     args = parser.parse_args()
+    # A terminated run still stops its worker, Redis and SMTP sink (the finally block).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("redis-server"):
         sys.exit("redis-server is needed (apt-get install redis-server)")
 
