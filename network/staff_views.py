@@ -99,6 +99,7 @@ def _detail(request, incident, update_form=None, status=200):
             "linked_here": links.count() if len(shown) == 200 else len(shown),
             "linked_total": total,
             "update_form": update_form or PostUpdateForm(incident=incident),
+            "final_state": Incident.STATES[Incident.Kind(incident.kind)][-1],
         },
         status=status,
     )

@@ -290,3 +290,25 @@ def test_staff_without_model_permissions_edit_servers_in_the_admin(sam, open_inc
     html = logged_in(sam).get(f"/admin/network/incident/{open_incident.pk}/change/")
     assert html.status_code == 200
     assert 'name="servers-0-hostname"' in html.content.decode()
+
+
+def test_resolve_closes_every_linked_ticket_when_asked(
+    sam, technical, open_incident, django_capture_on_commit_callbacks
+):
+    from tickets.models import Ticket
+
+    tickets = [TicketFactory(customer=UserFactory(), department=technical) for _ in range(2)]
+    for ticket in tickets:
+        IncidentTicket.objects.create(incident=open_incident, ticket=ticket)
+    client = logged_in(sam)
+    assert 'id="resolve-heading"' in client.get(open_incident.get_staff_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/staff/incidents/{open_incident.pk}/updates/",
+            {"state": "resolved", "body": "All mail delivered.", "close_tickets": "on"},
+        )
+    assert response.status_code == 302
+    open_incident.refresh_from_db()
+    assert open_incident.state == "resolved"
+    assert set(Ticket.objects.values_list("status", flat=True)) == {"closed"}
+    assert "resolve-heading" not in client.get(open_incident.get_staff_url()).content.decode()
