@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from tickets.models import Department, Ticket
+from tickets import access
 
 from .models import Incident
 
@@ -21,7 +21,7 @@ def staff_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
+        if not access.is_staff_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -29,11 +29,9 @@ def staff_required(view):
 
 
 def visible_tickets(user):
-    """The tickets `user` may see: those of their departments; all for a superuser."""
-    tickets = Ticket.objects.all()
-    if user.is_superuser:
-        return tickets
-    return tickets.filter(department__in=Department.objects.filter(staff=user).values("pk"))
+    """The tickets `user` may see: those of their departments; all for a superuser
+    (tickets.access decides)."""
+    return access.tickets_of(user)
 
 
 def get_incident(pk):

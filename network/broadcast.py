@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import actions
+from tickets import access, actions
 from tickets.models import Ticket
 
 from .models import BroadcastDelivery, IncidentEvent, IncidentUpdate
@@ -28,9 +28,7 @@ def targets(update):
     tickets = Ticket.objects.filter(incident_links__incident=update.incident_id).exclude(
         status=Ticket.Status.CLOSED
     )
-    author = update.author
-    if not author.is_superuser:
-        tickets = tickets.filter(department__staff=author)
+    tickets = tickets.filter(access.staff_ticket_filter(update.author))
     done = BroadcastDelivery.objects.filter(update=update).values("ticket_id")
     return tickets.exclude(pk__in=done)
 
