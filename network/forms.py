@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from netdigi.formfields import BootstrapFormMixin
+
 from .models import Incident
 
 
@@ -37,7 +39,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(BootstrapFormMixin, forms.ModelForm):
     """Create or edit an incident. On creation, `message` is its first public update."""
 
     servers = ServersField(
@@ -107,7 +109,7 @@ class IncidentForm(forms.ModelForm):
         }
 
 
-class PostUpdateForm(forms.Form):
+class PostUpdateForm(BootstrapFormMixin, forms.Form):
     state = forms.ChoiceField(label=_("State"))
     body = forms.CharField(
         label=_("Update"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
