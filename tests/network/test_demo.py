@@ -13,7 +13,7 @@ from services.models import Service
 
 def test_seed_demo_creates_the_incident_and_the_maintenance_once(client, db):
     for _ in range(2):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
 
     incident = Incident.objects.get(kind=Incident.Kind.INCIDENT)
     assert incident.title == "Email delivery delays on server sg-web-03"
