@@ -79,6 +79,7 @@ bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PIP) install --quiet --require-hashes -r requirements-bench.txt
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/broadcast.py $(BROADCAST_ARGS)
 
 # The soak test (bench/soak.py): two gunicorn hosts, two Celery workers, PgBouncer, Redis and an
 # S3 server (moto) on this machine, Locust driving 200 customers and staff for 10 minutes;
@@ -87,3 +88,9 @@ bench: install-dev
 soak: install-dev
 	$(PIP) install --quiet --require-hashes -r requirements-bench.txt
 	$(PY) bench/soak.py $(SOAK_ARGS)
+
+# One incident update posted to 5,000 linked tickets: time until every email is out, one
+# Celery worker (bench/broadcast.py; its own database, Redis and SMTP sink).
+.PHONY: bench-broadcast
+bench-broadcast: install-dev
+	$(PY) bench/broadcast.py $(BROADCAST_ARGS)

@@ -38,6 +38,7 @@ export DEBUG=false
 export SECRET_KEY="$(cat "$STATE/secret_key")"
 export DATABASE_URL="$PG_URL/$DB_NAME"
 export CELERY_BROKER_URL="$REDIS_URL"
+export CACHE_URL="${REDIS_URL%/*}/2"
 export EMAIL_URL="smtp://127.0.0.1:$SMTP_PORT"
 export SITE_URL="http://127.0.0.1:$PORT"
 export ALLOWED_HOSTS="127.0.0.1,localhost"

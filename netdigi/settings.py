@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kb",
     "search",
     "sla",
+    "network",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "network.context_processors.network_status",
             ],
         },
     },
@@ -351,6 +353,19 @@ SLA_LINK_MAX_AGE_DAYS = env.int("SLA_LINK_MAX_AGE_DAYS", default=30)
 SLA_RATING_CHANGE_DAYS = env.int("SLA_RATING_CHANGE_DAYS", default=7)
 # No satisfaction survey for a customer who rated a ticket in the last CSAT_MIN_DAYS days.
 CSAT_MIN_DAYS = env.int("CSAT_MIN_DAYS", default=7)
+# Network status
+# ---------------------------------------------------------------------------------------
+# The banner of every page is read from the cache (network/status.py; CACHES above): with
+# CACHE_URL every web process sees a change at once, without it each process's copy lags
+# behind another process's change by NETWORK_STATUS_CACHE_SECONDS at most.
+# At most this long before a change made by another process shows in the banner.
+NETWORK_STATUS_CACHE_SECONDS = env.int("NETWORK_STATUS_CACHE_SECONDS", default=60)
+# The public /status/ page may be kept this long by browsers and proxies.
+NETWORK_STATUS_PAGE_MAX_AGE = env.int("NETWORK_STATUS_PAGE_MAX_AGE", default=30)
+# Linked tickets written per transaction when an update is posted to all of them.
+NETWORK_BROADCAST_BATCH = env.int("NETWORK_BROADCAST_BATCH", default=200)
+# A broadcast not finished this many seconds after it was posted is started again.
+NETWORK_BROADCAST_RESUME_AFTER = env.float("NETWORK_BROADCAST_RESUME_AFTER", default=300.0)
 
 # ---------------------------------------------------------------------------------------
 # Email
@@ -503,6 +518,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Service levels: lost clock refreshes caught up, breach warnings sent (every minute).
     "sla-pass": {"task": "sla.tasks.service_level_pass", "schedule": 60.0},
+    # Broadcasts of incident updates that were not started (broker down) or not finished.
+    "network-resume-broadcasts": {
+        "task": "network.tasks.resume_broadcasts",
+        "schedule": NETWORK_BROADCAST_RESUME_AFTER / 2,
+    },
 }
 
 # ---------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ urlpatterns = [
     path("mail/", include("mailin.webhook_urls")),
     path("support/kb/", include("kb.urls")),
     path("", include("search.urls")),
+    path("status/", include("network.urls")),
+    path("staff/incidents/", include("network.staff_urls")),
     path("staff/", include("tickets.staff.urls")),
     # Django's set_language, which also saves the choice on a logged-in user.
     path("i18n/setlang/", set_language, name="set_language"),

@@ -34,13 +34,31 @@ class Service(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     next_due_date = models.DateField(_("next due date"), null=True, blank=True)
+    # The hosting server the service runs on: network incidents name the servers they
+    # affect, and a customer is told about the ones that touch their services.
+    server = models.CharField(
+        _("server"),
+        max_length=253,
+        blank=True,
+        help_text=_("Host name of the server the service runs on, e.g. sg-web-03."),
+    )
+    domain_expiry = models.DateField(
+        _("domain expiry"),
+        null=True,
+        blank=True,
+        help_text=_("For domains: the date the registration expires."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["product_name", "domain", "id"]
-        indexes = [models.Index(fields=["owner", "status"], name="services_owner_status_idx")]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="services_owner_status_idx"),
+            # Which customers an incident on a server touches.
+            models.Index(fields=["server"], name="services_server_idx"),
+        ]
 
     def __str__(self):
         if self.domain:

@@ -36,6 +36,12 @@ def _guide_departments(request):
     migration.create_departments(django_apps, None)
     indonesian = importlib.import_module("tickets.migrations.0005_indonesian_department_texts")
     indonesian.fill_indonesian_texts(django_apps, None)
+    # The network status banner as a running site has it: cached, with no incident (pages
+    # pin their queries with a warm cache; tests/network pins the banner's own query).
+    from network.status import forget, live_incidents
+
+    forget()
+    live_incidents()
 
 
 @pytest.fixture

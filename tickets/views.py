@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from network.actions import link_opened_ticket
+
 from . import actions, queries, storage, throttle
 from .forms import OpenTicketForm, ReplyForm, TicketFilterForm
 from .web import confirm, post_with_files, refuse_flood
@@ -95,6 +97,8 @@ def open_ticket(request, slug):
                 )
             if ticket is None:
                 return _open_form(request, form, department, status=503)
+            # A ticket about a service a known incident affects gets the incident's updates.
+            link_opened_ticket(ticket)
             confirm(
                 request,
                 _("Ticket #%(number)s has been opened. We will reply as soon as possible.")

@@ -20,6 +20,7 @@ SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notificat
 SOURCES += ["scheduling", "mailin", "ratelimits", "templates", "locale"]
 SOURCES += ["kb", "search"]
 SOURCES += ["sla"]
+SOURCES += ["network"]
 
 PERCENT = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 BRACES = re.compile(r"\{[a-z_]+\}")

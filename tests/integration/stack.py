@@ -63,6 +63,9 @@ TIMINGS = {
     "NOTIFICATION_RETRY_BACKOFF_MAX": "2",
     "NOTIFICATION_REDISPATCH_AFTER": "3",
     "NOTIFICATION_REDISPATCH_EVERY": "1",
+    # Incident broadcasts: small batches (a kill lands between two), resumed after 3 s.
+    "NETWORK_BROADCAST_BATCH": "5",
+    "NETWORK_BROADCAST_RESUME_AFTER": "3",
 }
 
 # How long a test waits for something that should happen (a generous bound that only

@@ -41,8 +41,9 @@ PAGES = {
     "Open New Ticket form": ("customer", "GET", 4),
     "staff queues overview": ("staff", "GET", 4),
     "department queue": ("staff", "GET", 4),
-    # 9, plus the service level policy (calendar, extra days off, targets: sla/policy.py),
-    # which production caches for a minute (SLA_POLICY_CACHE_SECONDS; 0 in the tests).
+    # 9, plus the incidents linked to the ticket (network/), plus the service level policy
+    # (calendar, extra days off, targets: sla/policy.py), which production caches for a
+    # minute (SLA_POLICY_CACHE_SECONDS; 0 in the tests).
     "staff ticket page": ("staff", "GET", 12),
     "admin ticket list": ("staff", "GET", 6),
     "admin ticket change page": ("staff", "GET", 8),

@@ -40,6 +40,7 @@ class World:
     notification: object
     canned: CannedResponse
     group: Group
+    incident: object
 
 
 _CLIENTS = {}
@@ -90,7 +91,27 @@ def world(alice, bob, sam, bill, root, alice_hosting, bob_hosting, technical):
             title=CANNED_TITLE, body="We are on it.", department=technical
         ),
         group=Group.objects.create(name="Helpdesk leads"),
+        incident=_incident(sam, ticket),
     )
+
+
+def _incident(sam, ticket):
+    """A network incident with alice's ticket linked to it."""
+    from django.utils import timezone
+
+    from network import actions as network_actions
+
+    incident = network_actions.create_incident(
+        by=sam,
+        kind="incident",
+        title="Outage of sg-web-03",
+        impact="major",
+        starts_at=timezone.now(),
+        servers=["sg-web-03", "sg-web-04"],
+        message="Looking into it.",
+    )
+    network_actions.link_tickets(incident=incident, tickets=[ticket], by=sam)
+    return incident
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -63,6 +63,13 @@ SCOPED_ADMIN_DELETE = row("admin-login", "admin-login", "admin-login", 404, 403,
 SUPERUSER_ADMIN = row("admin-login", "admin-login", "admin-login", 403, 403, "ok")
 BARE_ADMIN_URL = row("admin-login", "admin-login", "admin-login", *["to-change"] * 3)
 
+# Network incidents concern every customer: every staff member handles them (the tickets
+# linked to them stay scoped to their departments).
+INCIDENT_STAFF_PAGE = row("login", 403, 403, "ok", "ok", "ok")
+INCIDENT_STAFF_ACTION = row("login", 403, 403, "done", "done", "done")
+INCIDENT_ADMIN = row("admin-login", "admin-login", "admin-login", "ok", "ok", "ok")
+INCIDENT_ADMIN_DELETE = row("admin-login", "admin-login", "admin-login", 403, 403, "ok")
+
 CUSTOMER_ACTION = row("login", "done", 404, 404, 404, 404)
 STAFF_ACTION = row("login", 403, 403, 404, "done", "done")
 
@@ -171,6 +178,18 @@ def get_routes(world):
             "tickets/cannedresponse", world.canned.pk, SCOPED_ADMIN, delete=SCOPED_ADMIN
         ),
         *_admin_object_urls("tickets/department", ticket.department_id, SUPERUSER_ADMIN),
+        ("staff incident page", f"/staff/incidents/{world.incident.pk}/", INCIDENT_STAFF_PAGE),
+        (
+            "staff incident edit page",
+            f"/staff/incidents/{world.incident.pk}/edit/",
+            INCIDENT_STAFF_PAGE,
+        ),
+        *_admin_object_urls(
+            "network/incident", world.incident.pk, INCIDENT_ADMIN, delete=INCIDENT_ADMIN_DELETE
+        ),
+        *_admin_object_urls(
+            "network/incidentticket", world.incident.links.get().pk, SUPERUSER_ADMIN
+        ),
         *_admin_object_urls("notifications/notification", world.notification.pk, SUPERUSER_ADMIN),
         *_admin_object_urls("services/service", ticket.service_id, SUPERUSER_ADMIN),
         *_admin_object_urls(
@@ -329,12 +348,16 @@ GET_LABELS = [
     "staff ticket page",
     "staff queue",
     "held mail original",
+    "staff incident page",
+    "staff incident edit page",
     *[
         f"admin {name} {page}"
         for name in [
             "tickets/ticket",
             "tickets/cannedresponse",
             "tickets/department",
+            "network/incident",
+            "network/incidentticket",
             "notifications/notification",
             "services/service",
             "accounts/user",
@@ -435,6 +458,59 @@ def test_each_kind_of_user_gets_exactly_its_answer_on_every_action_on_an_object(
         assert after == before, f"{label} as {user_kind} changed the ticket"
 
 
+def incident_routes(world):
+    """(url, data, expected) of the actions on an incident."""
+    incident = world.incident
+    server = incident.servers.get(hostname="sg-web-04")
+    number = world.ticket.number
+    return {
+        "incident update": (
+            f"/staff/incidents/{incident.pk}/updates/",
+            {"state": "monitoring", "body": "A fix is in place."},
+            INCIDENT_STAFF_ACTION,
+        ),
+        "incident server recovered": (
+            f"/staff/incidents/{incident.pk}/servers/{server.pk}/recovered/",
+            {},
+            INCIDENT_STAFF_ACTION,
+        ),
+        # Alice's ticket is Technical Support's: bill's answer is the 404 of a missing one.
+        "incident unlink": (
+            f"/staff/incidents/{incident.pk}/unlink/{number}/",
+            {},
+            row("login", 403, 403, 404, "done", "done"),
+        ),
+    }
+
+
+def incident_snapshot(incident):
+    incident.refresh_from_db()
+    return (
+        incident.state,
+        incident.updates.count(),
+        incident.links.count(),
+        incident.servers.filter(recovered_at__isnull=True).count(),
+    )
+
+
+@pytest.mark.parametrize("user_kind", USERS)
+@pytest.mark.parametrize(
+    "label", ["incident update", "incident server recovered", "incident unlink"]
+)
+def test_each_kind_of_user_gets_exactly_its_answer_on_every_action_on_an_incident(
+    world, users, label, user_kind
+):
+    url, data, expected = incident_routes(world)[label]
+    before = incident_snapshot(world.incident)
+    response = logged_in(users[user_kind]).post(url, data)
+    assert _check(user_kind, label, response, expected[user_kind]) == []
+    after = incident_snapshot(world.incident)
+    if expected[user_kind] == "done":
+        assert after != before, f"{label} as {user_kind} changed nothing"
+    else:
+        assert after == before, f"{label} as {user_kind} changed the incident"
+
+
 # Parameterised URLs that are not about one tenant's object, and why.
 NOT_AN_OBJECT = {
     # A department's public slug: any customer may open a ticket in any active department
@@ -477,6 +553,7 @@ def _matches(route, url):
 def test_the_tables_cover_every_url_of_the_project_that_takes_an_id(world):
     urls = [url for _label, url, _expected in get_routes(world)]
     urls += [url for url, _data, _expected in post_routes(world).values()]
+    urls += [url for url, _data, _expected in incident_routes(world).values()]
     uncovered = [
         route
         for route in _parameterised_routes()

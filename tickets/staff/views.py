@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from network.queue import filter_by_incident
 from sla import queries as sla_queries
 
 from .. import access, actions
@@ -66,6 +67,7 @@ def queue(request, slug=None):
     sort_due = request.GET.get("sort") == "due"
     if sort_due:
         tickets = sla_queries.due_soonest(tickets)
+    tickets = filter_by_incident(tickets, request.GET.get("incident"))
     page = staff_queries.bounded_page(tickets, request.GET.get("page"), settings.TICKETS_PER_PAGE)
     return render(
         request,

@@ -292,16 +292,18 @@ class Command(BaseCommand):
         """Two services a customer: a hosting plan and its domain (ids first_service + 2k, +1)."""
         created = writer.timestamp(time.time() - 4 * 365 * 86400)
         columns = ["id", "owner_id", "kind", "product_name", "domain", "status"]
-        columns += ["next_due_date", "created_at"]
+        columns += ["next_due_date", "created_at", "server"]
 
         def rows():
             for i in range(customers):
                 domain = f"site{first_user + i}.co.id"
                 due = f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                # A few hundred customers a hosting server; domains run on no server.
+                server = f"sg-web-{(first_user + i) % 500:03d}"
                 yield (first_service + 2 * i, first_user + i, "hosting", "Cloud Hosting Business",
-                       domain, "active", due, created)  # fmt: skip
+                       domain, "active", due, created, server)  # fmt: skip
                 yield (first_service + 2 * i + 1, first_user + i, "domain", "Domain registration",
-                       domain, "active", due, created)  # fmt: skip
+                       domain, "active", due, created, "")  # fmt: skip
 
         writer.write(Service, columns, rows())
 

@@ -49,8 +49,9 @@ class Command(BaseCommand):
             department.staff.add(billing)
 
         today = date.today()
+        servers = {customer: "sg-web-03", other: "sg-web-05"}
         for owner, domain in ((customer, "budi-store.co.id"), (other, "siti-catering.com")):
-            Service.objects.get_or_create(
+            hosting, _ = Service.objects.get_or_create(
                 owner=owner,
                 kind=Service.Kind.HOSTING,
                 domain=domain,
@@ -60,6 +61,9 @@ class Command(BaseCommand):
                     "next_due_date": today + timedelta(days=200),
                 },
             )
+            if not hosting.server:
+                hosting.server = servers[owner]
+                hosting.save(update_fields=["server"])
             Service.objects.get_or_create(
                 owner=owner,
                 kind=Service.Kind.DOMAIN,
@@ -68,12 +72,14 @@ class Command(BaseCommand):
                     "product_name": "Domain registration",
                     "status": Service.Status.ACTIVE,
                     "next_due_date": today + timedelta(days=320),
+                    "domain_expiry": today + timedelta(days=320),
                 },
             )
 
         self._canned_responses()
         self._tickets(customer, other, staff)
-        # Apps built on the tickets add their own demo data (the knowledgebase's articles).
+        # Apps built on the tickets add their own demo data (knowledgebase articles, the
+        # network incidents).
         for app in apps.get_app_configs():
             if hasattr(app, "seed_demo"):
                 app.seed_demo()
