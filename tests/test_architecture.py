@@ -8,11 +8,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ["accounts", "services", "tickets", "notifications", "mailin", "ratelimits", "netdigi"]
-PRODUCT += ["kb", "search"]
+PRODUCT += ["kb", "search", "twofactor"]
 
 # app: modules it must never import (prefixes).
 FORBIDDEN = {
-    "accounts": ["tickets", "mailin", "bench"],
+    "accounts": ["tickets", "mailin", "twofactor", "bench"],
     "services": ["tickets", "accounts.views", "mailin", "bench"],
     "notifications": ["tickets", "accounts", "services", "mailin", "bench"],
     "scheduling": ["tickets", "accounts", "services", "notifications", "mailin", "bench"],
@@ -25,6 +25,7 @@ FORBIDDEN = {
     "kb": ["search", "mailin", "bench"],
     "search": ["mailin", "bench"],
     "netdigi": ["bench"],
+    "twofactor": ["tickets", "services", "mailin", "bench"],
 }
 # Nobody imports another app's views or template tags but the URL configuration.
 FOREIGN_VIEWS = (".views", ".templatetags")
