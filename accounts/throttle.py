@@ -22,6 +22,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
 from .identifiers import normalise_email
 
@@ -100,11 +101,20 @@ class LoginThrottleHandler(AxesDatabaseHandler):
 
     def user_logged_in(self, sender, request, user, **kwargs):
         super().user_logged_in(sender, request, user, **kwargs)
-        # The owner got in: their own typos from this address are forgotten. Failures of
-        # this address against other emails stay counted.
-        AccessAttempt.objects.filter(
-            username=normalise_email(user.get_username()), ip_address=request.axes_ip_address
-        ).delete()
+        # A password alone does not prove the owner when the account has a second factor
+        # (LOGIN_SECOND_FACTOR_OWED says): the failures, wrong codes included, are forgotten
+        # once the code is given.
+        owed = getattr(settings, "LOGIN_SECOND_FACTOR_OWED", None)
+        if not (owed and import_string(owed)(user)):
+            forget_failures(request, user)
+
+
+def forget_failures(request, user):
+    """The owner got in: their own typos from this address are forgotten. Failures of this
+    address against other emails stay counted."""
+    AccessAttempt.objects.filter(
+        username=normalise_email(user.get_username()), ip_address=request.axes_ip_address
+    ).delete()
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -34,6 +34,10 @@ if not SECRET_KEY:
     # Only for a developer's laptop: DEBUG on and no key given.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
+# Earlier keys, still accepted while rotating SECRET_KEY (sessions, reset links, the
+# digests of recovery codes).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -65,6 +69,11 @@ INSTALLED_APPS = [
     "search",
     "sla",
     "network",
+    # Two-factor sign-in (twofactor/): after the device apps, whose admin it replaces.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
+    "twofactor",
 ]
 # The benchmark tools (`manage.py seed_bench`, bench/) where the source tree has them: a
 # development checkout, not the Docker image (deploy/Dockerfile.dockerignore leaves bench/
@@ -80,10 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     # After LocaleMiddleware and AuthenticationMiddleware: a logged-in user's saved
     # language wins over the browser's.
     "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a signed-in user who owes a second factor to enter it (or to enrol one).
+    "twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a login refused for too many failures into the lockout page.
@@ -204,6 +217,25 @@ LOGIN_LOG_DAYS = env.int("LOGIN_LOG_DAYS", default=90)
 # no email is sent; the answer is the same.
 PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="3/1h")
 PASSWORD_RESET_RATE_LIMIT_PER_IP = env.str("PASSWORD_RESET_RATE_LIMIT_PER_IP", default="20/1h")
+
+# Two-factor sign-in (twofactor/). Staff must pass a second factor (authenticator app,
+# passkey or recovery code) before any page, /staff/ and /admin/ included; customers may
+# enrol from "Account security", or must when CUSTOMER_2FA_REQUIRED is on.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
+CUSTOMER_2FA_REQUIRED = env.bool("CUSTOMER_2FA_REQUIRED", default=False)
+# Asked at each password login whether the account still owes its code (accounts/throttle.py
+# then keeps the failed attempts counted until the code is given).
+LOGIN_SECOND_FACTOR_OWED = "twofactor.policy.owes_code"
+OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys are a second factor only: the password is always asked first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+# The relying party is the host the browser talks to (checked against ALLOWED_HOSTS), and
+# the only origin accepted is that host's own (twofactor/passkeys.py).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "twofactor.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "twofactor.passkeys.PasskeyHelper"
+# No fixed list of origins: PasskeyHelper accepts the request's own origin only.
+SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
 
 # ---------------------------------------------------------------------------------------
 # Language and time

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from accounts.language import set_language
 from netdigi.admin_links import view_on_site
@@ -19,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # Service level reports and the links of the satisfaction emails (sla/urls.py).
     path("", include("sla.urls")),
+    path("accounts/two-factor/", include("twofactor.urls")),
+    path("accounts/two-factor/passkeys/", include("twofactor.passkey_urls")),
     path("support/", include("tickets.urls")),
     path("staff/mail/", include("mailin.staff_urls")),
     # Provider webhooks of incoming email (django-anymail), e.g. /mail/postmark/inbound/.
@@ -35,6 +38,12 @@ urlpatterns = [
         "admin/r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
         name="admin_view_on_site",
+    ),
+    # The admin's own password change would skip the code that ours asks for.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="twofactor:change_password"),
+        name="admin_password_change",
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

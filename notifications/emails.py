@@ -51,7 +51,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         subject=subject,
         body=text,
         from_email=kind.sender(notification),
-        to=[recipient.email],
+        to=kind.addresses(notification),
         headers=headers,
     )
     email.attach_alternative(html, "text/html")

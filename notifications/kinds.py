@@ -43,6 +43,10 @@ class EmailKind:
         """Headers of this kind on top of the outbox's own (Message-ID, Auto-Submitted)."""
         return {}
 
+    def addresses(self, notification: Notification) -> list[str]:
+        """Where the email goes: the recipient's address, unless the kind says otherwise."""
+        return [notification.recipient.email]
+
 
 _kinds: dict[str, EmailKind] = {}
 

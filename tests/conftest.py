@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from django.core import mail
 
 from tests.factories import PASSWORD, ServiceFactory, StaffFactory, UserFactory
+from tests.second_factor import sessions_pass_second_factor
 from tickets.models import Department
 
 
@@ -115,6 +116,15 @@ def bob_client(client, bob):
 def sam_client(client, sam):
     client.force_login(sam)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_passed(request, monkeypatch):
+    """`client.force_login(user)` of a user who owes a second factor (every staff member)
+    gives a session that has passed it, as django-otp marks one; tests marked
+    `real_second_factor` get the real behaviour (tests/twofactor/)."""
+    if request.node.get_closest_marker("real_second_factor") is None:
+        sessions_pass_second_factor(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ["accounts", "services", "tickets", "notifications", "mailin", "ratelimits", "netdigi"]
-PRODUCT += ["kb", "search"]
+PRODUCT += ["kb", "search", "twofactor"]
 PRODUCT += ["sla"]
 PRODUCT += ["network"]
 
 # app: modules it must never import (prefixes).
 FORBIDDEN = {
-    "accounts": ["tickets", "mailin", "network", "bench"],
+    "accounts": ["tickets", "mailin", "network", "twofactor", "bench"],
     "services": ["tickets", "accounts.views", "mailin", "network", "bench"],
     "notifications": ["tickets", "accounts", "services", "mailin", "network", "bench"],
     "scheduling": ["tickets", "accounts", "services", "notifications", "mailin", "bench"],
@@ -34,6 +34,7 @@ FORBIDDEN = {
     # through those actions.
     "network": ["bench", "notifications", "mailin", "accounts.views"],
     "netdigi": ["bench"],
+    "twofactor": ["tickets", "services", "mailin", "bench"],
 }
 # Nobody imports another app's views or template tags but the URL configuration.
 FOREIGN_VIEWS = (".views", ".templatetags")

@@ -9,7 +9,8 @@ departments back before each). Browser tests run after all other tests. Fixtures
 - `context_options`: keyword arguments of the browser context; override it in a module to
   change the language (`locale="id-ID"`), the viewport, ...
 - `page`: a fresh context and page per test, its base URL the live server.
-- `login(page, email, password)`: logs in through the login form.
+- `login(page, email, password)`: logs in through the login form, and for staff (or anyone
+  with a second factor) through the code page with their authenticator app's code.
 - `screenshot(page, name)`: saves docs/screenshots/<name>.png when SCREENSHOTS=1.
 """
 
@@ -123,10 +124,24 @@ def page(browser, context_options, live_server):
 
 
 def _login(page, email, password):
+    """Password, then (staff, or anyone with a second factor) the current code of the
+    user's authenticator app, which staff without one are given first."""
+    from accounts.models import User
+    from tests.second_factor import authenticator_for, totp_code
+    from twofactor.policy import has_factor, required_for
+
+    user = User.objects.filter(email__iexact=email).first()
+    device = None
+    if user is not None and (required_for(user) or has_factor(user)):
+        device = authenticator_for(user)
     page.goto("/accounts/login/")
     page.get_by_label("Email Address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Login").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factor/verify/**")
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Verify").click()
     # The main navigation only shows to a logged-in user.
     expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Support")
 

@@ -17,7 +17,7 @@ PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What `manage.py makemessages` reads: the product's code, its templates, the catalogue.
 SOURCES = ["manage.py", "netdigi", "accounts", "services", "tickets", "notifications"]
-SOURCES += ["scheduling", "mailin", "ratelimits", "templates", "locale"]
+SOURCES += ["scheduling", "mailin", "ratelimits", "twofactor", "templates", "locale"]
 SOURCES += ["kb", "search"]
 SOURCES += ["sla"]
 SOURCES += ["network"]

@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 State = InboundMessage.State
 HELD = reverse("mailin:held")
-# session, user, the count for the pager, the page of rows with their tickets and
+# session, user, the device that verified the staff member's session (two-factor sign-in,
+# django-otp), the count for the pager, the page of rows with their tickets and
 # departments (the staff member's departments are a subquery of both)
-HELD_LIST_QUERIES = 4
+HELD_LIST_QUERIES = 5
 
 
 def held_from(ingest, ticket, sender="bob@example.com", body="Please see this."):

@@ -19,6 +19,7 @@ def main():
 
     from accounts.models import User
     from tests.factories import png_bytes
+    from tests.second_factor import pass_second_factor
     from tickets import actions
     from tickets.models import Department
     from tickets.uploads import check_upload
@@ -89,11 +90,15 @@ def main():
 
     staff = client()
     staff.force_login(sam)
+    record("staff queues before the second factor", staff.get("/staff/", secure=True))
+    record("second factor enrolment", staff.get("/accounts/two-factor/setup/", secure=True))
+    pass_second_factor(staff, sam)
     record("staff queues", staff.get("/staff/", secure=True))
     record("staff ticket page", staff.get(ticket.get_staff_url(), secure=True))
 
     admin = client()
     admin.force_login(User.objects.get(email="root@netdigi.test"))
+    pass_second_factor(admin, User.objects.get(email="root@netdigi.test"))
     record("admin index", admin.get("/admin/", secure=True))
     record("admin ticket", admin.get(f"/admin/tickets/ticket/{ticket.pk}/change/", secure=True))
     record("admin login page", client().get("/admin/login/", secure=True))

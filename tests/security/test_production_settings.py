@@ -135,6 +135,8 @@ def test_the_probe_reached_every_page_it_meant_to(probe):
         "language": 302,
         "missing page": 404,
         "logout": 302,
+        "staff queues before the second factor": 302,
+        "second factor enrolment": 200,
         "staff queues": 200,
         "staff ticket page": 200,
         "admin index": 200,

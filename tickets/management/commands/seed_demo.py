@@ -14,6 +14,7 @@ from notifications.models import Notification
 from services.models import Service
 from tickets import actions
 from tickets.models import CannedResponse, Department, Ticket
+from twofactor.demo import DEMO_TOTP_SECRET, enrol_demo_authenticator
 
 PASSWORD = "netdigi-demo"  # noqa: S105 (the documented demo password)
 
@@ -41,7 +42,9 @@ class Command(BaseCommand):
         other = self._user("other@example.com", "Siti Rahayu")
         staff = self._user("staff@example.com", "Dewi Staff", is_staff=True)
         billing = self._user("billing@example.com", "Agus Billing", is_staff=True)
-        self._user("admin@example.com", "Admin Netdigi", is_staff=True, is_superuser=True)
+        admin = self._user("admin@example.com", "Admin Netdigi", is_staff=True, is_superuser=True)
+        for user in (staff, billing, admin):
+            enrol_demo_authenticator(user)
 
         for department in Department.objects.all():
             department.staff.add(staff)
@@ -94,6 +97,11 @@ class Command(BaseCommand):
         ]
         for email, role in rows:
             self.stdout.write(f"  {email:<24} {PASSWORD}   ({role})")
+        self.stdout.write(
+            f"Staff and admin also give a code (two-factor sign-in): add the TOTP secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            f"`oathtool --totp -b {DEMO_TOTP_SECRET}`. Customers have no second factor."
+        )
         self.stdout.write(
             "Staff work the department queues at /staff/. Without Celery beat, run "
             "`make autoclose` (or cron `manage.py autoclose_tickets`) to close tickets left "
