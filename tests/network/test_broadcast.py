@@ -156,7 +156,10 @@ def test_resolving_can_close_every_linked_ticket(
         assert ticket.status == Ticket.Status.CLOSED
         assert ticket.closed_at is not None
         assert ticket.messages.filter(body__startswith="Resolved:").count() == 1
-    assert len(mail.outbox) == 3
+    # Each customer: the closing reply, and (staff having replied) the satisfaction survey.
+    sent = sorted(Notification.objects.values_list("event", flat=True))
+    assert sent == ["csat_survey"] * 3 + ["staff_reply"] * 3
+    assert len(mail.outbox) == 6
     open_incident.refresh_from_db()
     assert open_incident.state == Incident.State.RESOLVED
     assert open_incident.ends_at is not None

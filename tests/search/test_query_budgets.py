@@ -80,7 +80,10 @@ def url_of(world, name):
 
 
 def count(client, world, who, method, name, params, users):
-    cache.clear()
+    from network.status import live_incidents
+
+    cache.clear()  # no rate-limit counts carried over
+    live_incidents()  # the status banner cached, as on a running site
     client.logout()
     if who != "anonymous":
         client.force_login(users[who])
