@@ -115,9 +115,10 @@ def test_the_reports_page_makes_the_same_queries_with_more_data(
         record_rating(ticket=ticket, score="good")
     assert count(sam_client, url) == few
     assert count(sam_client, url, format="csv") == csv_few
-    # Session, user, the department and staff choices, then the figures: the period's
-    # daily rollups, the ratings by week, the surveys, and the backlog.
-    assert few == csv_few == 8
+    # Session, user, the session's verified device (two-factor), the department and staff
+    # choices, then the figures: the period's daily rollups, the ratings by week, the
+    # surveys, and the backlog.
+    assert few == csv_few == 9
 
 
 def test_the_queue_sorted_by_due_makes_the_same_queries(sam_client, alice, technical):
@@ -125,7 +126,8 @@ def test_the_queue_sorted_by_due_makes_the_same_queries(sam_client, alice, techn
     few = count(sam_client, QUEUE, sort="due")
     for n in range(6):
         open_ticket(UserFactory(), technical, f"More {n}")
-    assert count(sam_client, QUEUE, sort="due") == few == 4
+    # Session, user, the verified device, the queue's page.
+    assert count(sam_client, QUEUE, sort="due") == few == 5
 
 
 def test_the_link_pages_make_the_same_queries_with_more_data(client, alice, sam, technical):
