@@ -198,11 +198,12 @@ def test_a_presigned_redirect_makes_the_bucket_send_our_headers(scale, settings)
 
 
 def test_two_beats_send_each_periodic_task_once_a_period(scale):
-    """Both beats find the re-dispatch due every second; each run is sent by one of them."""
+    """Both beats find the re-dispatch due every second; each run is sent by one of them.
+    (Which beat wins a period depends on their phase: one may win every time.)"""
     beats = scale.beats
     wait_until(
-        lambda: all("already run by another beat" in b.log_text() for b in beats),
-        "each beat to find a run claimed by the other",
+        lambda: any("already run by another beat" in b.log_text() for b in beats),
+        "a beat to find a run claimed by the other",
         logs=beats,
     )
     rows = scale.database.query(
