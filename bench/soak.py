@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.integration.stack import BIN, ScaleStack, wait_until  # noqa: E402
+from twofactor.demo import DEMO_TOTP_SECRET  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "soak-pass-7351"  # noqa: S105 - the throwaway accounts of a throwaway database
@@ -58,6 +59,10 @@ staff = User.objects.bulk_create(
     for n in range(1, {staff} + 1)
 )
 department.staff.add(*staff)
+# Staff sign in with a second factor: each has the demo authenticator.
+from twofactor.demo import enrol_demo_authenticator
+for member in staff:
+    enrol_demo_authenticator(member)
 for customer in customers:
     actions.open_ticket(
         customer=customer, department=department, subject="Email bounces",
@@ -346,6 +351,7 @@ def main():
             **os.environ,
             "SOAK_HOSTS": ",".join(h.base_url for h in stack.hosts),
             "SOAK_PASSWORD": PASSWORD,
+            "SOAK_TOTP_SECRET": DEMO_TOTP_SECRET,
             "SOAK_ACCEPTED": str(accepted_path),
             "SOAK_PNG_HEX": png_hex(),
         }

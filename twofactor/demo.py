@@ -4,14 +4,16 @@ any TOTP tool (e.g. `oathtool --totp -b NETDIGIDEMOTOTPSECRET234`)."""
 
 from base64 import b32decode
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 DEMO_TOTP_SECRET = "NETDIGIDEMOTOTPSECRET234"  # noqa: S105 (documented demo secret)
 DEMO_DEVICE_NAME = "Demo authenticator"
 
 
 def enrol_demo_authenticator(user):
     """Give `user` the demo authenticator app (kept as it is when already there)."""
+    # Imported here: the secret above is read by tools that run without Django set up
+    # (the soak's Locust users).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     key = b32decode(DEMO_TOTP_SECRET).hex()
     device, created = TOTPDevice.objects.get_or_create(
         user=user, name=DEMO_DEVICE_NAME, defaults={"key": key, "confirmed": True}
