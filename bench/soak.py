@@ -150,8 +150,14 @@ def posts(stack, accepted):
 
 def emails(stack):
     rows = stack.database.query("SELECT id, state FROM notifications_notification")
-    copies = stack.sink.copies()
-    arrived = [copies.get(f"<notification-{pk}@127.0.0.1>", 0) for pk, _ in rows]
+    # Our Message-IDs are <n<row>.<signature>@host> (notifications/message_ids.py): the
+    # sink's copies are counted per row.
+    copies = {}
+    for message_id, count in stack.sink.copies().items():
+        match = re.match(r"<n(\d+)\.", message_id or "")
+        if match:
+            copies[int(match[1])] = copies.get(int(match[1]), 0) + count
+    arrived = [copies.get(pk, 0) for pk, _ in rows]
     states = {}
     for _, state in rows:
         states[state] = states.get(state, 0) + 1

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from tickets.throttle import parse_rate
+from ratelimits.rates import parse_rate
 
 
 def retry_after(scope, user, setting):

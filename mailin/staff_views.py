@@ -4,34 +4,19 @@ for a ticket, and any stored message's original.
 Staff see the messages of their own departments only (superusers: all, including mail
 that reached no department); anything else is a 404. Customers get a 403."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tickets import access
+from tickets.access import staff_required
 
 from . import review
 from .models import InboundMessage
 
 PER_PAGE = 25
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not access.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @staff_required

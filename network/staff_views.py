@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tickets.access import staff_required
+
 from . import actions
-from .access import get_incident, staff_required, visible_tickets
+from .access import get_incident, visible_tickets
 from .forms import IncidentForm, LinkTicketsForm, PostUpdateForm
 from .models import AffectedServer, Incident, IncidentTicket
 

@@ -3,11 +3,9 @@ their own tickets (Support > Tickets), and the knowledgebase links of the staff 
 """
 
 from datetime import datetime
-from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
@@ -17,25 +15,12 @@ from django.views.decorators.http import require_GET
 from kb.models import current_language
 from kb.search import search_articles
 from kb.text import clean_query
-from tickets import access
+from tickets.access import staff_required
 from tickets.models import Department, Ticket
 
 from . import tickets as ticket_search
 
 KB_LINKS = 8
-
-
-def staff_required(view):
-    """Logged in (or to the login page) and staff (or 403), like the other staff pages."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not access.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _before(request):

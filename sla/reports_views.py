@@ -3,12 +3,9 @@ charts and as CSV. Staff see their departments only; superusers every department
 
 import csv
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,23 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tickets import access
+from tickets.access import staff_required
 from tickets.models import Department, Ticket
 
 from . import charts, reports
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 28
-
-
-def staff_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not access.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def viewer_departments(user):
@@ -230,7 +217,7 @@ def _charts(report):
     }
 
 
-@staff_only
+@staff_required
 @require_GET
 def reports_page(request):
     params = request.GET.copy()

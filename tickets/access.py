@@ -16,8 +16,11 @@ here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import wraps
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from .models import Department, Ticket
@@ -39,6 +42,20 @@ def handles_everything(user) -> bool:
 def is_staff_member(user) -> bool:
     """May `user` use the staff pages at all (an active staff account)?"""
     return bool(user.is_active and user.is_staff)
+
+
+def staff_required(view):
+    """A view for active staff only: logged in (or to the login page) and staff (or 403).
+    Every staff page of every app uses it."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def department_ids(user) -> frozenset[int] | None:
@@ -66,15 +83,6 @@ def request_department_ids(request) -> frozenset[int] | None:
     """The ids of request_departments() (None: all)."""
     departments = request_departments(request)
     return None if departments is None else frozenset(d.pk for d in departments)
-
-
-def handles(user, department_id: int) -> bool:
-    """May `user` handle tickets of the department with this id?"""
-    if handles_everything(user):
-        return True
-    if not is_staff_member(user):
-        return False
-    return Department.objects.filter(pk=department_id, staff=user).exists()
 
 
 def departments_of(user) -> QuerySet[Department]:
@@ -118,17 +126,6 @@ def department_staff_wanting(department_id: int, email_kind: str) -> list:
     """The department's staff who want emails of `email_kind`."""
     wanted = {EMAIL_SETTINGS[email_kind]: True}
     return list(handlers_of(department_id).filter(**wanted))
-
-
-def still_handles(user, department_id: int) -> bool:
-    """Does this (assigned) user still handle the department? Read from the database, not
-    from a possibly stale object: an assignee removed from the department since gets
-    nothing."""
-    if user is None:
-        return False
-    if handles_everything(user):
-        return True
-    return handlers_of(department_id).filter(pk=user.pk).exists()
 
 
 def customer_reply_recipients(ticket: Ticket) -> list:

@@ -52,12 +52,10 @@ def get_attachment_for(user, pk: int) -> Attachment:
     notes), or staff of the ticket's department. Anything else is a 404."""
     attachments = Attachment.objects.select_related("message__ticket")
     own = Q(message__ticket__customer=user, message__is_internal=False)
-    if access.handles_everything(user):
-        pass
-    elif access.is_staff_member(user):
+    if access.is_staff_member(user) and not access.handles_everything(user):
         visible = own | access.staff_ticket_filter(user, "message__ticket__")
         attachments = attachments.filter(visible).distinct()
-    else:
+    elif not access.handles_everything(user):
         attachments = attachments.filter(own)
     return get_object_or_404(attachments, pk=pk)
 

@@ -5,6 +5,7 @@ for the posts and their files, none more for the events when the ticket was read
 
 from __future__ import annotations
 
+import json
 from datetime import UTC
 
 from django.contrib.auth import get_user_model
@@ -38,8 +39,6 @@ def _rows(related: QuerySet, group_by: str, **fields) -> Subquery:
 def _json(value):
     # SQLite hands the nested array back as text once it sits in a subquery.
     if isinstance(value, str):
-        import json
-
         return json.loads(value)
     return value or []
 

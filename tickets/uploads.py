@@ -207,27 +207,21 @@ def _too_large_image(max_pixels):
 
 def _check_image(upload, content_type):
     """Open the image with Pillow: the size is read from the header and checked against the
-    pixel cap before a single pixel is decoded; only then is the image decoded in full. Any
-    warning Pillow gives (a decompression bomb, a malformed chunk) is a refusal."""
-    max_pixels = settings.TICKET_IMAGE_MAX_PIXELS
+    pixel cap before a single pixel is decoded (_image_pixels); only then is the image
+    decoded in full. Any warning Pillow gives (a decompression bomb, a malformed chunk) is a
+    refusal."""
+    _image_pixels(upload, content_type)
     upload.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
             with Image.open(upload) as image:
-                if image.format not in IMAGE_FORMATS[content_type]:
-                    raise ValueError("format mismatch")
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise _too_large_image(max_pixels)
                 image.verify()
             upload.seek(0)
             with Image.open(upload) as image:
                 image.load()
-        except ValidationError:
-            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_large_image(max_pixels) from None
+            raise _too_large_image(settings.TICKET_IMAGE_MAX_PIXELS) from None
         except Exception:
             raise ValidationError(_("the file is not a valid image.")) from None
         finally:

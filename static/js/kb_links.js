@@ -15,19 +15,8 @@
     var pending = null;
 
     function insert(text) {
-      var start = box.selectionStart;
-      var end = box.selectionEnd;
-      var before = box.value.slice(0, start);
-      var after = box.value.slice(end);
-      if (start === 0 && end === 0 && box.value) {
-        before = box.value.replace(/\s+$/, "") + "\n\n";
-        after = "";
-      }
-      box.value = before + text + after;
-      var caret = before.length + text.length;
-      box.focus();
-      box.setSelectionRange(caret, caret);
-      box.dispatchEvent(new Event("input", { bubbles: true }));
+      // staff.js, loaded first, owns the reply box's insertion.
+      window.netdigiInsertIntoReply(box, text);
     }
 
     function show(articles) {

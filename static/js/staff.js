@@ -1,6 +1,25 @@
 // Netdigi staff pages: progressive enhancements; every action also works without them.
 (function () {
   "use strict";
+
+  // Put `text` into the reply box at the cursor (after what is written when the box was
+  // never focused); the knowledgebase link picker (kb_links.js) uses it too.
+  function insertIntoReply(box, text) {
+    var start = box.selectionStart;
+    var end = box.selectionEnd;
+    var before = box.value.slice(0, start);
+    var after = box.value.slice(end);
+    if (document.activeElement !== box && start === 0 && end === 0 && box.value) {
+      before = box.value.replace(/\s+$/, "") + "\n\n";
+      after = "";
+    }
+    box.value = before + text + after;
+    var caret = before.length + text.length;
+    box.focus();
+    box.setSelectionRange(caret, caret);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  window.netdigiInsertIntoReply = insertIntoReply;
   // Predefined replies: "Insert" puts the chosen text into the reply box at the cursor
   // (without JavaScript the button posts the form and the server adds it instead).
   document.querySelectorAll("[data-canned]").forEach(function (group) {
@@ -19,20 +38,7 @@
         select.focus();
         return;
       }
-      var start = box.selectionStart;
-      var end = box.selectionEnd;
-      var before = box.value.slice(0, start);
-      var after = box.value.slice(end);
-      if (document.activeElement !== box && start === 0 && end === 0 && box.value) {
-        // The box was never focused: add after what is already written.
-        before = box.value.replace(/\s+$/, "") + "\n\n";
-        after = "";
-      }
-      box.value = before + text + after;
-      var caret = before.length + text.length;
-      box.focus();
-      box.setSelectionRange(caret, caret);
-      box.dispatchEvent(new Event("input", { bubbles: true }));
+      insertIntoReply(box, text);
       select.selectedIndex = 0;
     });
   });

@@ -5,11 +5,9 @@ Staff see the tickets of their departments only (superusers: all); everything el
 """
 
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +18,7 @@ from network.queue import filter_by_incident
 from sla import queries as sla_queries
 
 from .. import access, actions
+from ..access import staff_required
 from ..web import post_with_files
 from . import queries as staff_queries
 from .forms import (
@@ -28,19 +27,6 @@ from .forms import (
     StaffReplyForm,
     TicketPropertiesForm,
 )
-
-
-def staff_required(view):
-    """Logged in (or to the login page) and staff (or 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not access.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @staff_required
