@@ -11,7 +11,9 @@ every app may use it. (django-crispy-forms was measured against it and dropped: 
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 
 FIELD_TEMPLATE = "forms/field.html"
 
@@ -60,3 +62,30 @@ class BootstrapFormMixin:
     """Forms whose fields are drawn with forms/field.html."""
 
     bound_field_class = BootstrapBoundField
+
+
+class PlainSelect(forms.Select):
+    """Django's <select> with its options written out in Python rather than one template
+    per option: the same markup for plain choices, in a fraction of the time. The pages
+    with a tight time budget (the admin's ticket page, the staff ticket page) use it for
+    their selects. Choices in groups are left to Django's template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # iter(): list() of the choices themselves would ask a model field's choices for
+        # their length first, which is a COUNT query of its own.
+        choices = list(iter(self.choices))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        wanted = self.format_value(value)
+        options, chosen = [], False
+        for option_value, label in choices:
+            text = "" if option_value is None else str(option_value)
+            selected = not chosen and text in wanted
+            chosen = chosen or selected
+            options.append((text, " selected" if selected else "", label))
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("\n", '<option value="{}"{}>{}</option>', options),
+        )

@@ -46,7 +46,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Netdigi Member Area")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the helpdesk's own site class (netdigi/admin_site.py).
+    "netdigi.admin_site.HelpdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,19 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from accounts.language import set_language
 from netdigi.admin_links import view_on_site
 from netdigi.health import healthz
 from tickets.views import dashboard
-
-admin.site.site_header = _("Netdigi Helpdesk")
-admin.site.site_title = _("Netdigi Helpdesk")
-admin.site.index_title = _("Support administration")
-# No sidebar of every app and model on each admin page: the header links home, and the
-# admin pages render faster without it.
-admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

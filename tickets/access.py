@@ -142,14 +142,14 @@ def customer_reply_recipients(ticket: Ticket) -> list:
     return department_staff_wanting(ticket.department_id, kind)
 
 
-def assignable_staff(department: Department, *, user=None, current=None) -> QuerySet:
-    """The staff who can be assigned a ticket of `department`: its active staff, plus
-    `user` if a superuser and the `current` assignee, so the choice shows what is set."""
-    users = Q(is_active=True, is_staff=True, departments=department)
+def assignable_staff(department_id: int, *, user=None, current_id: int | None = None) -> QuerySet:
+    """The staff who can be assigned a ticket of the department: its active staff, plus
+    `user` if a superuser and the current assignee, so the choice shows what is set."""
+    users = Q(is_active=True, is_staff=True, departments=department_id)
     if user is not None and handles_everything(user):
         users |= Q(pk=user.pk)
-    if current is not None:
-        users |= Q(pk=current.pk)
+    if current_id is not None:
+        users |= Q(pk=current_id)
     return User.objects.filter(users).distinct().order_by("name", "email")
 
 

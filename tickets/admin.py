@@ -11,16 +11,20 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from netdigi.formfields import PlainSelect
+from services.models import Service
 
 from . import access, actions
 from .admin_scope import (
@@ -79,6 +83,7 @@ class TicketAdminForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = ["department", "status", "priority", "assignee", "service"]
+        widgets = dict.fromkeys(fields, PlainSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,12 +93,12 @@ class TicketAdminForm(forms.ModelForm):
             # Small, bounded choices: the customer's own services and the department's
             # staff (not every user or service of the site).
             if "service" in self.fields:
-                self.fields["service"].queryset = ticket.customer.services.order_by(
-                    "product_name", "domain"
-                )
+                self.fields["service"].queryset = Service.objects.filter(
+                    owner=ticket.customer_id
+                ).order_by("product_name", "domain")
             if "assignee" in self.fields:
                 self.fields["assignee"].queryset = access.assignable_staff(
-                    ticket.department, user=self.current_user, current=ticket.assignee
+                    ticket.department_id, user=self.current_user, current_id=ticket.assignee_id
                 )
 
     def clean(self):
@@ -110,6 +115,60 @@ class TicketAdminForm(forms.ModelForm):
         ):
             self.add_error("service", _("This service belongs to another customer."))
         return cleaned
+
+
+def form_rows(adminform, model_admin):
+    """The fieldsets of the ticket page as plain rows for its template: label, widget or
+    read-only contents, errors and help text of each field, in the fieldsets' order."""
+    form = adminform.form
+    fieldsets = []
+    for name, options in adminform.fieldsets:
+        rows = []
+        for field in options["fields"]:
+            if field in adminform.readonly_fields:
+                readonly = helpers.AdminReadonlyField(form, field, False, model_admin)
+                rows.append(
+                    {
+                        "name": field,
+                        "label": format_html("<label>{}:</label>", readonly.field["label"]),
+                        "readonly": True,
+                        "contents": readonly.contents(),
+                        "help": readonly.field["help_text"],
+                    }
+                )
+                continue
+            bound = form[field]
+            checkbox = isinstance(bound.field.widget, forms.CheckboxInput)
+            label = format_html(
+                '<label for="{}"{}>{}{}</label>',
+                bound.id_for_label,
+                format_html(' class="{}"', "vCheckboxLabel" if checkbox else "required")
+                if checkbox or bound.field.required
+                else "",
+                bound.label,
+                "" if checkbox else ":",
+            )
+            rows.append(
+                {
+                    "name": field,
+                    "id": bound.id_for_label,
+                    "label": label,
+                    "widget": str(bound),
+                    "checkbox": checkbox,
+                    "errors": bound.errors or None,
+                    "help": bound.help_text,
+                }
+            )
+        classes = options.get("classes", [])
+        fieldsets.append(
+            {
+                "name": name,
+                "classes": " ".join(classes),
+                "collapsible": bool(name) and "collapse" in classes,
+                "rows": rows,
+            }
+        )
+    return fieldsets
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -192,11 +251,9 @@ class TicketAdmin(DepartmentScopedAdmin):
         return ticket.get_staff_url()
 
     def get_queryset(self, request):
-        tickets = (
-            super()
-            .get_queryset(request)
-            .select_related("customer", "department", "assignee", "service", "last_reply_by")
-        )
+        # No joins here: the list adds its own (list_select_related), the change page its
+        # own (change_view).
+        tickets = super().get_queryset(request)
         ids = department_ids(request)
         if ids is not None:
             tickets = tickets.filter(department__in=ids)
@@ -205,19 +262,24 @@ class TicketAdmin(DepartmentScopedAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and not may_handle(request, obj.department_id):
             return False
-        return super().has_change_permission(request, obj) or works_in_any(request)
+        return works_in_any(request) or super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         # Tickets are opened by customers in the Member Area.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A ticket is the customer's record: only a superuser deletes one (spam, a request
+        # to erase an account), never a staff member with a model permission.
+        return request.user.is_active and request.user.is_superuser
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # Plain selects: no "add another department/user/service" links on a ticket (each
-        # link costs permission checks and templates on every page).
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
-            field.widget = field.widget.widget
-        return field
+        # Plain selects: no "add another department/user/service" links on a ticket (the
+        # admin works out each link's permissions and URLs on every page, then they would
+        # be dropped).
+        if isinstance(db_field, models.ForeignKey):
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name != "department":
@@ -264,13 +326,29 @@ class TicketAdmin(DepartmentScopedAdmin):
         extra_context = extra_context or {}
         if request.method == "GET" and str(object_id).isdigit():
             # The ticket with its event lines in one query, read once for the page.
-            ticket = with_events(self.get_queryset(request)).filter(pk=object_id).first()
+            # Joined: what the page shows by name; the selects need only the ids.
+            tickets = self.get_queryset(request).select_related("customer", "last_reply_by")
+            ticket = with_events(tickets).filter(pk=object_id).first()
             if ticket is not None:
                 request._admin_ticket = ticket
         ticket = self.get_object(request, object_id)
         if ticket is not None:
             extra_context["thread"] = staff_thread(ticket)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page's rows and links, prepared here for the written-out template.
+        if obj is not None:
+            context["ticket_fieldsets"] = form_rows(context["adminform"], self)
+            context["ticket_urls"] = {
+                "index": reverse("admin:index"),
+                "app": reverse("admin:app_list", args=["tickets"]),
+                "changelist": reverse("admin:tickets_ticket_changelist"),
+                "history": reverse("admin:tickets_ticket_history", args=[obj.pk]),
+                "delete": reverse("admin:tickets_ticket_delete", args=[obj.pk]),
+                "staff_page": obj.get_staff_url(),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object(self, request, object_id, from_field=None):
         cached = getattr(request, "_admin_ticket", None)

@@ -31,11 +31,13 @@ def may_handle(request, department_id):
 class DepartmentScopedAdmin(admin.ModelAdmin):
     """Department staff may use this admin for the objects of their departments."""
 
+    # Membership first: it is read once per request, while the model permissions cost a
+    # query of their own.
     def has_module_permission(self, request):
-        return super().has_module_permission(request) or works_in_any(request)
+        return works_in_any(request) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or works_in_any(request)
+        return works_in_any(request) or super().has_view_permission(request, obj)
 
     def get_object(self, request, object_id, from_field=None):
         # Another department's object is a 404 exactly like a missing one (the admin would

@@ -4,9 +4,11 @@ choices), the columns, the bulk actions, and the reply that staff post from it."
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from notifications.models import Notification
-from tests.factories import png_upload
+from tests.factories import StaffFactory, TicketFactory, png_upload
 from tests.staff.pages import logged_in
 from tickets.emails import TicketEmail
 from tickets.models import Ticket
@@ -198,3 +200,19 @@ def test_a_department_filter_that_is_no_department_id_is_ignored(sam, alice_tick
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert alice_ticket.number in response.content.decode()
+
+
+def test_only_a_superuser_deletes_a_ticket_even_with_the_model_permission(technical):
+    ticket = TicketFactory(department=technical)
+    staff = StaffFactory(departments=[technical])
+    staff.user_permissions.add(Permission.objects.get(codename="delete_ticket"))
+    url = reverse("admin:tickets_ticket_delete", args=[ticket.pk])
+    page = logged_in(staff).get(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
+    assert page.status_code == 200 and url not in page.content.decode()
+    assert logged_in(staff).post(url, {"post": "yes"}).status_code == 403
+    assert type(ticket).objects.filter(pk=ticket.pk).exists()
+    superuser = StaffFactory(is_superuser=True)
+    page = logged_in(superuser).get(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
+    assert url in page.content.decode()
+    assert logged_in(superuser).post(url, {"post": "yes"}).status_code == 302
+    assert not type(ticket).objects.filter(pk=ticket.pk).exists()

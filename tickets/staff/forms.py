@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from netdigi.formfields import BootstrapFormMixin
+from netdigi.formfields import BootstrapFormMixin, PlainSelect
 
 from .. import access
 from ..forms import AttachmentsField, MessageBodyField, attachments_help_text
@@ -114,11 +114,19 @@ class TicketPropertiesForm(forms.Form):
     showed, so only what this staff member changed is applied: a colleague's change made
     in the meantime is not overwritten."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, empty_label=None)
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices, widget=PlainSelect)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Ticket.Priority.choices, widget=PlainSelect
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, empty_label=None, widget=PlainSelect
+    )
     assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=None, required=False, empty_label=_("Unassigned")
+        label=_("Assignee"),
+        queryset=None,
+        required=False,
+        empty_label=_("Unassigned"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, ticket, user, **kwargs):
@@ -147,7 +155,7 @@ class TicketPropertiesForm(forms.Form):
         # Superusers get every department: they work everywhere.
         self.works_here = ticket.department_id in {d.pk for d in departments}
         self.fields["assignee"].queryset = access.assignable_staff(
-            ticket.department, user=user, current=ticket.assignee
+            ticket.department_id, user=user, current_id=ticket.assignee_id
         )
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name()
 
