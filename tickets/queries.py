@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from . import access
 from .models import Attachment, Department, Message, Ticket
-from .threads import posts_with_files
+from .threads import thread_posts
 
 
 def active_departments() -> QuerySet[Department]:
@@ -44,7 +44,7 @@ def customer_page(
 def customer_thread(ticket: Ticket) -> list[Message]:
     """The posts a customer may see: everything but internal notes, oldest first, each with
     its files (one query)."""
-    return posts_with_files(ticket.messages.filter(is_internal=False).order_by("created_at", "id"))
+    return thread_posts(ticket, internal=False)
 
 
 def get_attachment_for(user, pk: int) -> Attachment:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from ..access import departments_of, tickets_of
 from ..models import ACTIVE_STATUSES, PRIORITY_RANK, CannedResponse, Department, Ticket
-from ..threads import events_of, posts_with_files, with_events
+from ..threads import events_of, thread_posts, with_events
 
 # The queue's order: priority, then the customer who has waited longest, then the ticket
 # whose last reply is oldest (tickets that wait for the customer have no waiting time).
@@ -158,7 +158,7 @@ def _label(choices, value):
 def staff_thread(ticket: Ticket) -> list[dict]:
     """The whole thread for staff, internal notes included, with the event lines (status,
     priority, department, assignee changes) between the posts, oldest first."""
-    posts = posts_with_files(ticket.messages.all())
+    posts = thread_posts(ticket, internal=True)
     events = events_of(ticket)
     items = [("message", post.created_at, 0, post.pk, post) for post in posts]
     for event in events:

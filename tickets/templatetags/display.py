@@ -36,6 +36,15 @@ def exact_time_attributes(value):
     return _exact(value, timezone.get_current_timezone(), get_language())
 
 
+@register.filter
+def minute(value):
+    """`{{ moment|minute }}`: "2026-11-30 14:05" in the active time zone (as the date filter's
+    "Y-m-d H:i", without parsing a format for each of a thread's lines)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
 @register.simple_tag
 def relative_time(value, css_class=""):
     """A <time> element reading "2 hours ago"; its title is the exact local date and time."""
