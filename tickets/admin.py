@@ -38,7 +38,7 @@ from .durations import format_duration
 from .forms import AttachmentsField, attachments_help_text
 from .models import CannedResponse, Department, Ticket
 from .staff.queries import staff_thread
-from .threads import with_events
+from .threads import ticket_with_events
 
 # The reply an admin save could not store (its files failed): offered again on the page.
 DRAFT_KEY = "ticket_admin_draft"
@@ -324,12 +324,17 @@ class TicketAdmin(DepartmentScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        if request.method == "GET" and str(object_id).isdigit():
-            # The ticket with its event lines in one query, read once for the page.
-            # Joined: what the page shows by name; the selects need only the ids.
-            tickets = self.get_queryset(request).select_related("customer", "last_reply_by")
-            ticket = with_events(tickets).filter(pk=object_id).first()
-            if ticket is not None:
+        object_id = str(object_id)
+        if (
+            request.method == "GET"
+            and object_id.isascii()
+            and object_id.isdigit()
+            and len(object_id) < 19
+        ):
+            # The ticket with its event lines in one query, read once for the page; another
+            # department's ticket is left to get_object (a 404).
+            ticket = ticket_with_events(int(object_id))
+            if ticket is not None and may_handle(request, ticket.department_id):
                 request._admin_ticket = ticket
         ticket = self.get_object(request, object_id)
         if ticket is not None:

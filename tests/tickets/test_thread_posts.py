@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import png_upload
 from tickets import actions
 from tickets.models import Message
-from tickets.threads import _posts_sql, thread_posts
+from tickets.threads import _posts_sql, events_of, thread_posts, ticket_with_events
 from tickets.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,25 @@ def test_each_view_runs_the_compiled_sql_in_one_query(thread):
     assert _posts_sql.cache_info().currsize == compiled
     assert {p.ticket_id for p in first} == {ticket.pk}
     assert [p.body for p in second] == ["Not this."]
+
+
+def test_the_ticket_comes_with_its_events_customer_and_last_replier(thread, sam):
+    ticket, other = thread
+    actions.update_ticket(ticket=ticket, by=sam, priority="high")
+    found = ticket_with_events(ticket.pk)
+    ticket.refresh_from_db()
+    assert (found.pk, found.number, found.status, found.department_id) == (
+        ticket.pk,
+        ticket.number,
+        ticket.status,
+        ticket.department_id,
+    )
+    assert (found.customer.pk, str(found.customer)) == (ticket.customer.pk, str(ticket.customer))
+    assert found.last_reply_by.display_name == ticket.last_reply_by.display_name
+    expected = list(ticket.events.order_by("created_at", "id"))
+    assert [(e.pk, e.field, e.old_value, e.new_value, e.actor_id) for e in events_of(found)] == [
+        (e.pk, e.field, e.old_value, e.new_value, e.actor_id) for e in expected
+    ]
+    assert expected
+    assert ticket_with_events(other.pk).pk == other.pk
+    assert ticket_with_events(10**17) is None
