@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -130,7 +131,9 @@ def form_rows(adminform, model_admin):
                 rows.append(
                     {
                         "name": field,
-                        "label": format_html("<label>{}:</label>", readonly.field["label"]),
+                        "label": format_html(
+                            "<label>{}:</label>", capfirst(readonly.field["label"])
+                        ),
                         "readonly": True,
                         "contents": readonly.contents(),
                         "help": readonly.field["help_text"],

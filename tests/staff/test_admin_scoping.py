@@ -216,3 +216,27 @@ def test_only_a_superuser_deletes_a_ticket_even_with_the_model_permission(techni
     assert url in page.content.decode()
     assert logged_in(superuser).post(url, {"post": "yes"}).status_code == 302
     assert not type(ticket).objects.filter(pk=ticket.pk).exists()
+
+
+def test_a_refused_admin_save_shows_its_error_by_the_field_and_keeps_the_ticket(technical, sam):
+    ticket = TicketFactory(department=technical, status=Ticket.Status.OPEN)
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    page = logged_in(sam).get(url)
+    form = {
+        "department": technical.pk,
+        "status": "closed",
+        "priority": ticket.priority,
+        "assignee": "",
+        "service": "",
+        "reply": "",
+        "internal_note": "on",
+    }
+    response = logged_in(sam).post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please correct the error below." in html
+    row = html.split('class="form-row field-reply errors">', 1)[1].split("</textarea>", 1)[0]
+    assert "Write the reply or note that goes with it." in row
+    assert ">None<" not in html and ">None<" not in page.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
