@@ -107,12 +107,14 @@ def add_staff_replies(
         return {}
     event = transitions.Event.STAFF_REPLY
     with transaction.atomic():
-        locked = list(
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("customer")
+        # Lock them in id order with a short statement, then read them with their customers.
+        ids = list(
+            Ticket.objects.select_for_update()
             .filter(pk__in=ids)
             .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        locked = list(Ticket.objects.select_related("customer").filter(pk__in=ids).order_by("pk"))
         if not locked:
             return {}
         if any(ticket.customer_id == author.pk for ticket in locked):
