@@ -507,6 +507,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_RETRY_BACKOFF = env.float("NOTIFICATION_RETRY_BACKOFF", default=30.0)
 NOTIFICATION_RETRY_BACKOFF_MAX = env.float("NOTIFICATION_RETRY_BACKOFF_MAX", default=1800.0)
+# Rows per send task: a task sends them one after the other over one SMTP connection.
+NOTIFICATION_SEND_BATCH = env.int("NOTIFICATION_SEND_BATCH", default=50)
 # Rows still pending this many seconds after they were due (a broker outage, a lost task)
 # are handed to the workers again by the periodic re-dispatch, which beat runs every
 # NOTIFICATION_REDISPATCH_EVERY seconds.

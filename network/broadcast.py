@@ -1,7 +1,8 @@
 """Posting an incident update into every linked ticket, in batches.
 
-Each batch is one transaction: the replies (tickets.actions.add_reply, which writes each
-customer's email into the outbox), and one BroadcastDelivery row per ticket. The delivery
+Each batch is one transaction: the replies (tickets.actions.add_staff_replies: each ticket
+as add_reply would leave it, each customer's email in the outbox, in a constant number of
+queries per batch), and one BroadcastDelivery row per ticket. The delivery
 rows are unique per (update, ticket), so a batch that is run again (its worker was killed
 and the task handed to another) skips the tickets it already wrote to: no second reply, no
 second email. A batch that died before its commit left nothing behind and is simply done
@@ -24,11 +25,14 @@ logger = logging.getLogger(__name__)
 
 def targets(update):
     """The tickets the update still has to reach: linked to its incident, not closed, in
-    the departments its author handles (superusers: all), not reached yet."""
+    the departments its author handles (superusers: all), not reached yet, not the author's
+    own (their post there would not be a staff reply)."""
     tickets = Ticket.objects.filter(incident_links__incident=update.incident_id).exclude(
         status=Ticket.Status.CLOSED
     )
-    tickets = tickets.filter(access.staff_ticket_filter(update.author))
+    tickets = tickets.filter(access.staff_ticket_filter(update.author)).exclude(
+        customer=update.author_id
+    )
     done = BroadcastDelivery.objects.filter(update=update).values("ticket_id")
     return tickets.exclude(pk__in=done)
 
@@ -55,18 +59,17 @@ def run_batch(update_id, *, size=None):
         )
         if update is None or update.author is None:
             return None
-        batch = list(targets(update).select_related("customer").order_by("pk")[:size])
-        new_status = Ticket.Status.CLOSED if update.closes_tickets else None
-        deliveries = []
-        for ticket in batch:
-            message = actions.add_reply(
-                ticket=ticket,
-                author=update.author,
-                body=reply_text(update, ticket.customer),
-                new_status=new_status,
-            )
-            deliveries.append(BroadcastDelivery(update=update, ticket=ticket, message=message))
-        BroadcastDelivery.objects.bulk_create(deliveries)
+        batch = list(targets(update).order_by("pk").values_list("pk", flat=True)[:size])
+        messages = actions.add_staff_replies(
+            ticket_ids=batch,
+            author=update.author,
+            body=lambda ticket: reply_text(update, ticket.customer),
+            new_status=Ticket.Status.CLOSED if update.closes_tickets else None,
+        )
+        BroadcastDelivery.objects.bulk_create(
+            BroadcastDelivery(update=update, ticket_id=pk, message=message)
+            for pk, message in messages.items()
+        )
         if len(batch) < size:
             update.broadcast_finished_at = timezone.now()
             update.save(update_fields=["broadcast_finished_at"])

@@ -32,6 +32,10 @@ class EmailKind:
     def template(self) -> str:
         return f"email/{self.name}"
 
+    def prepare(self, notifications: list[Notification]) -> None:
+        """Called with the rows of this kind that one task is about to send, before any
+        is built: load what their emails read in a few queries for all of them."""
+
     def context(self, notification: Notification) -> dict[str, Any]:
         """What the templates read besides the recipient and the site."""
         return {}

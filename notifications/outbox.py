@@ -37,6 +37,24 @@ def queue_events(
 ) -> list[Notification]:
     """queue() for several kinds of one event ({kind: recipients}), in one INSERT. Inactive
     users get nothing; a user named twice for one kind gets one email."""
+    return _write(_rows(recipients_by_kind, ticket=ticket, message=message, context=context))
+
+
+def queue_each(events: Iterable[Mapping[str, Any]]) -> list[Notification]:
+    """queue_events() for many events at once (each a dict of its keyword arguments:
+    recipients_by_kind, ticket, message, context): one INSERT, one hand-over after commit."""
+    rows = []
+    for event in events:
+        rows += _rows(
+            event["recipients_by_kind"],
+            ticket=event.get("ticket"),
+            message=event.get("message"),
+            context=event.get("context"),
+        )
+    return _write(rows)
+
+
+def _rows(recipients_by_kind, *, ticket, message, context) -> list[Notification]:
     rows = []
     for kind, recipients in recipients_by_kind.items():
         kinds.get(kind)  # an unknown kind fails here, not in the worker
@@ -47,6 +65,10 @@ def queue_events(
             )
             for user in unique.values()
         ]
+    return rows
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
     rows = Notification.objects.bulk_create(rows) if rows else []
     ids = [row.pk for row in rows]
     if ids:

@@ -1,5 +1,6 @@
-"""Keeping the stored clocks in step: every action saves its ticket, so after each commit
-that saved one, its clocks are recomputed by a task (the request does not wait for it;
+"""Keeping the stored clocks in step: every action saves its ticket (or, changing many at
+once, sends tickets_changed), so after each commit that saved one, its clocks are
+recomputed by a task (the request does not wait for it;
 the periodic pass catches any refresh that was lost). A policy edit clears the cached
 policy and recomputes the clocks of the active tickets."""
 
@@ -12,6 +13,7 @@ from django.dispatch import receiver
 
 from notifications import tasks as outbox_tasks
 from tickets.models import Ticket
+from tickets.signals import tickets_changed
 
 from .models import BusinessCalendar, ExtraHoliday, Target
 from .policy import forget_policy
@@ -27,6 +29,15 @@ def ticket_saved(sender, instance, raw=False, **kwargs):
 
     ticket_id = instance.pk
     transaction.on_commit(lambda: _enqueue(refresh_ticket, ticket_id))
+
+
+@receiver(tickets_changed, dispatch_uid="sla-tickets-changed")
+def tickets_saved(sender, ticket_ids, **kwargs):
+    """Many tickets changed in one UPDATE: one task recomputes all of them."""
+    from .tasks import refresh_tickets
+
+    ids = list(ticket_ids)
+    transaction.on_commit(lambda: _enqueue(refresh_tickets, ids))
 
 
 def _enqueue(task, *args):

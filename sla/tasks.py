@@ -23,6 +23,13 @@ def refresh_ticket(ticket_id):
 
 
 @shared_task(ignore_result=True)
+def refresh_tickets(ticket_ids):
+    """The tickets of one action that changed many (tickets.signals.tickets_changed)."""
+    for start in range(0, len(ticket_ids), BATCH):
+        store.refresh(ticket_ids[start : start + BATCH])
+
+
+@shared_task(ignore_result=True)
 def refresh_active():
     """Recompute the clocks of every active ticket (after a calendar or target change)."""
     ids = list(

@@ -5,14 +5,18 @@ Message-ID (the outbox row's), and In-Reply-To / References point to the ticket'
 root and to the previous mail this recipient got about the ticket.
 """
 
+from bisect import bisect_left
+from collections import defaultdict
 from email.utils import formataddr
 
 from django.conf import settings
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from notifications.emails import single_line
 from notifications.kinds import EmailKind, register
+from notifications.message_ids import message_id
 from notifications.models import Notification, site_domain
 
 from .reply_addresses import reply_address
@@ -46,6 +50,9 @@ def sender_address(department) -> str:
 
 def _previous_message_id(notification: Notification) -> str | None:
     """The Message-ID of the last mail this recipient was sent about this ticket, if any."""
+    if "_previous_pk" in notification.__dict__:  # TicketEmailKind.prepare
+        previous_pk = notification.__dict__["_previous_pk"]
+        return message_id(previous_pk) if previous_pk else None
     previous = (
         Notification.objects.filter(
             ticket_id=notification.ticket_id,
@@ -62,6 +69,29 @@ def _previous_message_id(notification: Notification) -> str | None:
 
 class TicketEmailKind(EmailKind):
     """An email about one ticket (and, for posts, one message of its thread)."""
+
+    def prepare(self, notifications):
+        """The attachments of their messages and the mail before each (as
+        _previous_message_id finds it), in two queries for all the rows."""
+        prefetch_related_objects([n for n in notifications if n.message_id], "message__attachments")
+        if not notifications:
+            return
+        earlier = defaultdict(list)
+        for pk, ticket_id, recipient_id in (
+            Notification.objects.filter(
+                ticket_id__in={n.ticket_id for n in notifications},
+                recipient_id__in={n.recipient_id for n in notifications},
+                pk__lt=max(n.pk for n in notifications),
+            )
+            .exclude(state=Notification.State.FAILED)
+            .order_by("pk")
+            .values_list("pk", "ticket_id", "recipient_id")
+        ):
+            earlier[ticket_id, recipient_id].append(pk)
+        for notification in notifications:
+            pks = earlier[notification.ticket_id, notification.recipient_id]
+            position = bisect_left(pks, notification.pk)
+            notification.__dict__["_previous_pk"] = pks[position - 1] if position else None
 
     def context(self, notification):
         ticket = notification.ticket

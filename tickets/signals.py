@@ -15,6 +15,10 @@ User = get_user_model()
 # instead of being called by them.
 ticket_closed = Signal()
 
+# Sent by actions that change many tickets with one UPDATE (no post_save per ticket), inside
+# their transaction, with `ticket_ids`: what listens to a ticket's save listens here too.
+tickets_changed = Signal()
+
 # Fields whose change can end someone's handling of their departments.
 ACCESS_FIELDS = {"is_active", "is_staff", "is_superuser"}
 

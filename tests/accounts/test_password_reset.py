@@ -106,7 +106,7 @@ def test_with_the_broker_down_the_reset_page_answers_as_for_an_unknown_email(
 
     unknown, _ = _ask_reset(client, "nobody@example.com", django_capture_on_commit_callbacks)
     with mock.patch.object(
-        tasks.send_notification, "apply_async", side_effect=OperationalError("broker unreachable")
+        tasks.send_notifications, "apply_async", side_effect=OperationalError("broker unreachable")
     ):
         known, callbacks = _ask_reset(
             client, "alice@example.com", django_capture_on_commit_callbacks

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from netdigi.celery import app
-from notifications.tasks import redispatch_pending, send_notification
+from notifications.tasks import redispatch_pending, send_notifications
 
 
 def test_task_messages_are_json_only():
@@ -13,7 +13,7 @@ def test_task_messages_are_json_only():
 
 def test_a_message_is_acknowledged_after_its_task_and_requeued_when_the_worker_dies():
     assert app.conf.task_acks_late is True
-    assert send_notification.acks_late is True
+    assert send_notifications.acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
 
@@ -25,7 +25,7 @@ def test_tasks_have_time_limits_longer_than_an_smtp_exchange():
 
 
 def test_notifications_go_to_their_own_queue():
-    for task in (send_notification, redispatch_pending):
+    for task in (send_notifications, redispatch_pending):
         route = app.amqp.router.route({}, task.name, args=(1,), kwargs={})
         assert route["queue"].name == "notifications"
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.tasks import DeliveryError, deliver, retry_delay, send_notification
+from notifications.tasks import DeliveryError, deliver, retry_delay, send_notifications
 
 TEMPORARY_ERRORS = [
     smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
@@ -76,16 +76,17 @@ def test_a_row_whose_worker_died_in_every_attempt_ends_failed(smtp, row):
     assert smtp.accepted == []
 
 
-def test_the_task_asks_celery_to_retry_after_the_backoff(smtp, row):
+def test_the_task_hands_a_failed_row_to_a_new_task_after_the_backoff(smtp, row):
     smtp.script = [TimeoutError("timed out")]
-    with mock.patch.object(send_notification, "retry", side_effect=RuntimeError("retry")) as retry:
-        with pytest.raises(RuntimeError, match="retry"):
-            send_notification.run(row.pk)
-    assert retry.call_args.kwargs["countdown"] == 10
+    with mock.patch.object(send_notifications, "apply_async") as publish:
+        assert send_notifications.run([row.pk]) == 0
+    publish.assert_called_once_with(args=[[row.pk]], countdown=10, retry=False)
 
 
 def test_in_process_mode_leaves_a_failed_attempt_pending_for_the_re_dispatch(smtp, row):
     smtp.script = [TimeoutError("timed out")]
-    send_notification.apply(args=[row.pk])
+    with mock.patch.object(send_notifications, "apply_async") as publish:
+        send_notifications.apply(args=[[row.pk]])
+    publish.assert_not_called()
     row.refresh_from_db()
     assert (row.state, row.attempts) == (Notification.State.PENDING, 1)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from notifications.models import Notification
-from notifications.tasks import BUSY, deliver, send_notification
+from notifications.tasks import BUSY, deliver, send_notifications
 
 
 def test_delivering_a_row_sends_it_and_marks_it_sent(smtp, row):
@@ -20,8 +20,8 @@ def test_delivering_a_row_sends_it_and_marks_it_sent(smtp, row):
 
 
 def test_a_second_task_for_a_sent_row_sends_nothing(smtp, row):
-    send_notification.apply(args=[row.pk])
-    send_notification.apply(args=[row.pk])
+    send_notifications.apply(args=[[row.pk]])
+    send_notifications.apply(args=[[row.pk]])
     assert len(smtp.accepted) == 1
     row.refresh_from_db()
     assert row.attempts == 1

@@ -30,7 +30,7 @@ def test_opening_a_ticket_while_the_broker_is_down_succeeds_and_keeps_the_rows(
 ):
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with mock.patch(
-        "notifications.tasks.send_notification.apply_async", side_effect=refused
+        "notifications.tasks.send_notifications.apply_async", side_effect=refused
     ) as publish:
         with django_capture_on_commit_callbacks(execute=True):
             response = alice_client.post(
@@ -121,7 +121,7 @@ def test_after_a_failed_publish_the_next_rows_wait_without_trying_the_broker_aga
 
     refused = OperationalError("Connection refused")
     with mock.patch(
-        "notifications.tasks.send_notification.apply_async", side_effect=refused
+        "notifications.tasks.send_notifications.apply_async", side_effect=refused
     ) as publish:
         assert dispatch([1, 2]) == 0
         assert dispatch([3]) == 0
