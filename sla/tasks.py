@@ -23,6 +23,12 @@ def refresh_ticket(ticket_id):
 
 
 @shared_task(ignore_result=True)
+def refresh_tickets(ticket_ids):
+    """The tickets a worker's task saved (sla.signals gathers them)."""
+    store.refresh(ticket_ids)
+
+
+@shared_task(ignore_result=True)
 def refresh_active():
     """Recompute the clocks of every active ticket (after a calendar or target change)."""
     ids = list(
