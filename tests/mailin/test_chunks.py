@@ -6,12 +6,15 @@ worker died waits for its own task, never for another chunk."""
 from unittest import mock
 
 import pytest
+from django.db import connection
 
 from mailin import pipeline, tasks
 from mailin.addresses import reply_address
 from mailin.models import InboundMessage
 from mailin.pipeline import claim, drain, process
 from mailin.store import store
+from tests.concurrency import in_threads
+from tests.factories import TicketFactory
 from tickets import actions
 from tickets.models import Message
 
@@ -135,3 +138,31 @@ def test_a_worker_task_goes_on_with_the_waiting_messages_and_a_task_run_in_proce
     finally:
         tasks.process_inbound.pop_request()
     assert states(rows) == [State.POSTED] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_chunks_and_own_tasks_process_each_message_once(alice, technical, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write: the PostgreSQL pass of .ci/run runs this")
+    settings.TICKET_REPLY_RATE_LIMIT = "1000/10m"
+    ticket = TicketFactory(customer=alice, department=technical)
+    with mock.patch("mailin.store.process_later", lambda ids: None):
+        rows = stored(ticket, 24)
+    ids = [row.pk for row in rows]
+    processed = []
+
+    def work(number):
+        if number % 2:
+            # A worker's task: its own message, then chunks.
+            processed.append(process(ids[number]))
+            drain(chunk=3, seconds=60)
+        else:
+            # A task delivered late: its own message only, usually found done.
+            for inbound_id in ids[number::4]:
+                processed.append(process(inbound_id))
+
+    assert in_threads(6, work) == []
+    assert states(rows) == [State.POSTED] * 24
+    assert Message.objects.filter(ticket=ticket).count() == 24
+    bodies = sorted(Message.objects.filter(ticket=ticket).values_list("body", flat=True))
+    assert bodies == sorted(f"Reply number {n}." for n in range(24))
