@@ -26,11 +26,14 @@ DRAIN_SECONDS = 10.0
 @shared_task(bind=True, acks_late=True, ignore_result=True)
 def process_inbound(self, inbound_id):
     """Process one stored message (mailin.pipeline); a second run finds it done. In a
-    worker, then the other messages waiting for their first attempt (pipeline.drain)."""
+    worker, when it processed its own, then the other messages waiting for their first
+    attempt (pipeline.drain)."""
     from .pipeline import drain, process
 
     state = process(inbound_id)
-    if not self.request.is_eager and not self.request.called_directly:
+    # A message found done (or held by another worker) was taken by a chunk that is still
+    # under way or has just ended: only a task that did its own goes on with the others.
+    if state is not None and not self.request.is_eager and not self.request.called_directly:
         drain(chunk=DRAIN_CHUNK, seconds=DRAIN_SECONDS)
     return state
 

@@ -139,6 +139,15 @@ def test_a_worker_task_goes_on_with_the_waiting_messages_and_a_task_run_in_proce
         tasks.process_inbound.pop_request()
     assert states(rows) == [State.POSTED] * 3
 
+    # A task whose message a chunk took already ends there: the chunk goes on by itself.
+    more = [store(reply(ticket, n), source="pipe")[0] for n in range(10, 12)]
+    tasks.process_inbound.push_request(id="task-2", is_eager=False, called_directly=False)
+    try:
+        assert tasks.process_inbound.run(rows[2].pk) is None
+    finally:
+        tasks.process_inbound.pop_request()
+    assert states(more) == [State.RECEIVED] * 2
+
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_chunks_and_own_tasks_process_each_message_once(alice, technical, settings):
