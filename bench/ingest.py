@@ -66,7 +66,7 @@ def start_worker(env, log):
     command = [str(Path(sys.executable).parent / "celery"), "-A", "netdigi", "worker",
                "-Q", "celery,notifications", "--concurrency", "1", "--pool", "prefork",
                "--without-gossip", "--without-mingle", "--without-heartbeat",
-               "--loglevel", "WARNING"]  # fmt: skip
+               "--loglevel", os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING")]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

@@ -111,6 +111,9 @@ class InboundMessage(models.Model):
     )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    # When a worker took it into a chunk beside its own message (mailin.pipeline.drain):
+    # other chunks leave it to its own task. Bookkeeping only, never shown.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("incoming email")

@@ -10,6 +10,7 @@ post the reply or open the ticket.
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -60,6 +61,14 @@ class Outcome:
     detail: str = ""
 
 
+class Duplicate(Exception):  # noqa: N818 (reads as what it is)
+    """The same message (Message-ID, sender and text) was processed before."""
+
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
 class Retry(Exception):
     """A passing fault (the files could not be written): the row stays received and is
     processed again by the re-dispatch."""
@@ -83,6 +92,11 @@ def process(inbound_id):
             row.detail = str(error)
             row.save(update_fields=["detail"])
             return None
+        except Duplicate as duplicate:
+            first = InboundMessage.objects.filter(content_key=duplicate.key).values_list("pk")
+            outcome = Outcome(
+                State.IGNORED, Reason.DUPLICATE, f"Same as incoming email {first[0][0]}."
+            )
         except Exception as error:
             logger.exception("Processing incoming email %s failed", row.pk)
             outcome = Outcome(State.FAILED, Reason.ERROR, f"{type(error).__name__}: {error}")
@@ -93,6 +107,40 @@ def process(inbound_id):
         # Every column but the raw bytes, which are never rewritten.
         row.save(update_fields=PROCESSED_FIELDS)
     return row.state
+
+
+def claim(limit):
+    """Up to `limit` ids of messages waiting for their first attempt, oldest first, marked
+    as taken into a chunk (in a short transaction of their own) so that no other chunk
+    takes them. Each is still processed by process(), once: a message whose own task comes
+    first is processed there, and the chunk finds it done. A message of a chunk whose
+    worker died stays received and is processed by its own task (or the re-dispatch), never
+    by another chunk."""
+    with transaction.atomic():
+        ids = list(
+            InboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(state=State.RECEIVED, claimed_at__isnull=True, detail="")
+            .order_by("received_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            InboundMessage.objects.filter(pk__in=ids).update(claimed_at=timezone.now())
+    return ids
+
+
+def drain(*, chunk, seconds):
+    """Process the messages waiting for their first attempt, `chunk` at a time, until none
+    is left or `seconds` have passed. Returns how many this call processed."""
+    deadline = time.monotonic() + seconds
+    done = 0
+    while time.monotonic() < deadline:
+        ids = claim(chunk)
+        if not ids:
+            break
+        for inbound_id in ids:
+            if process(inbound_id) is not None:
+                done += 1
+    return done
 
 
 def _content_key(mail):
@@ -115,11 +163,11 @@ def run(row):
     if mail.message_id:
         key = _content_key(mail)
         try:
-            with transaction.atomic():
-                InboundMessage.objects.filter(pk=row.pk).update(content_key=key)
-        except IntegrityError:
-            first = InboundMessage.objects.filter(content_key=key).values_list("pk", flat=True)
-            return Outcome(State.IGNORED, Reason.DUPLICATE, f"Same as incoming email {first[0]}.")
+            # The first write of the processing, so that the savepoint of process() alone
+            # undoes it (a copy processed in parallel waits here for the first to commit).
+            InboundMessage.objects.filter(pk=row.pk).update(content_key=key)
+        except IntegrityError as error:
+            raise Duplicate(key) from error
         row.content_key = key
 
     report = bounces.delivery_report(mail)

@@ -16,12 +16,26 @@ logger = logging.getLogger(__name__)
 REDISPATCH_BATCH = 500
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def process_inbound(inbound_id):
-    """Process one stored message (mailin.pipeline); a second run finds it done."""
-    from .pipeline import process
+# After its own message, a worker's task goes on with the messages stored meanwhile (their
+# own tasks then find them done), a chunk at a time, for at most this long: under a burst,
+# the fixed cost of a task is paid once a chunk rather than once a message.
+DRAIN_CHUNK = 25
+DRAIN_SECONDS = 10.0
 
-    return process(inbound_id)
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def process_inbound(self, inbound_id):
+    """Process one stored message (mailin.pipeline); a second run finds it done. In a
+    worker, when it processed its own, then the other messages waiting for their first
+    attempt (pipeline.drain)."""
+    from .pipeline import drain, process
+
+    state = process(inbound_id)
+    # A message found done (or held by another worker) was taken by a chunk that is still
+    # under way or has just ended: only a task that did its own goes on with the others.
+    if state is not None and not self.request.is_eager and not self.request.called_directly:
+        drain(chunk=DRAIN_CHUNK, seconds=DRAIN_SECONDS)
+    return state
 
 
 @shared_task(ignore_result=True)

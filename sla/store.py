@@ -2,6 +2,7 @@
 (TicketClock) and the report figures (TicketStat). Both are recomputed from history, so
 running this twice, late or after a policy change is always right."""
 
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -55,52 +56,80 @@ def _histories(ticket_ids):
 
 def refresh(ticket_ids, *, now=None, roll_up=True):
     """Recompute and store the clocks and figures of these tickets, and the daily rollups
-    of the days they touch (unless `roll_up` is off: a rebuild of everything follows).
-    Returns the tickets' TicketClocks by id (for callers that act on them, like the breach
-    warnings)."""
+    of the days they touch (unless `roll_up` is off: a rebuild of everything follows), in
+    one transaction. A ticket whose figures came out as they were (a customer's reply, most
+    often) touches no day: its days' rows are already right. Returns the tickets' TicketClocks
+    by id (for callers that act on them, like the breach warnings)."""
     now = now or timezone.now()
     ticket_ids = list(ticket_ids)
-    before = (
-        list(TicketStat.objects.filter(pk__in=ticket_ids).values_list("opened_at", "closed_at"))
-        if roll_up
-        else []
-    )
-    tickets = list(
-        Ticket.objects.filter(pk__in=ticket_ids).only(
-            "pk", "created_at", "priority", "department_id", "assignee_id", "status", "closed_at"
+    with transaction.atomic():
+        before = (
+            {
+                row[0]: row[1:]
+                for row in TicketStat.objects.filter(pk__in=ticket_ids).values_list(
+                    "ticket_id", *rollups.COLUMNS
+                )
+            }
+            if roll_up
+            else {}
         )
-    )
-    events, replies = _histories([t.pk for t in tickets])
-    policy = current_policy()
-    measuring = _Measuring(policy)
-    clocks_by_id = {}
-    clock_rows, stat_rows = [], []
-    for ticket in tickets:
-        reply = replies.get(ticket.pk, {})
-        history = {"events": events[ticket.pk], "first_reply_at": reply.get("first"), "now": now}
-        clocks = compute(ticket, policy=policy, **history)
-        clocks_by_id[ticket.pk] = clocks
-        clock_rows.append(_clock_row(ticket, clocks, now))
-        if clocks.first_response is None or clocks.resolution is None:
-            measured = compute(ticket, policy=measuring, **history)
-        else:
-            measured = clocks
-        stat_rows.append(_stat_row(ticket, clocks, measured, reply.get("count", 0), now))
-    TicketClock.objects.bulk_create(
-        clock_rows,
-        update_conflicts=True,
-        unique_fields=["ticket"],
-        update_fields=[f.name for f in TicketClock._meta.fields if f.name != "ticket"],
-    )
-    TicketStat.objects.bulk_create(
-        stat_rows,
-        update_conflicts=True,
-        unique_fields=["ticket"],
-        update_fields=[f.name for f in TicketStat._meta.fields if f.name != "ticket"],
-    )
-    if roll_up:
-        after = [(row.opened_at, row.closed_at) for row in stat_rows]
-        rollups.roll_up(rollups.days_of(before + after))
+        # In the order of their ids, so that refreshes of overlapping tickets lock the rows
+        # in the same order.
+        tickets = list(
+            Ticket.objects.filter(pk__in=ticket_ids)
+            .only(
+                "pk",
+                "created_at",
+                "priority",
+                "department_id",
+                "assignee_id",
+                "status",
+                "closed_at",
+            )
+            .order_by("pk")
+        )
+        events, replies = _histories([t.pk for t in tickets])
+        policy = current_policy()
+        measuring = _Measuring(policy)
+        clocks_by_id = {}
+        clock_rows, stat_rows = [], []
+        for ticket in tickets:
+            reply = replies.get(ticket.pk, {})
+            history = {
+                "events": events[ticket.pk],
+                "first_reply_at": reply.get("first"),
+                "now": now,
+            }
+            clocks = compute(ticket, policy=policy, **history)
+            clocks_by_id[ticket.pk] = clocks
+            clock_rows.append(_clock_row(ticket, clocks, now))
+            if clocks.first_response is None or clocks.resolution is None:
+                measured = compute(ticket, policy=measuring, **history)
+            else:
+                measured = clocks
+            stat_rows.append(_stat_row(ticket, clocks, measured, reply.get("count", 0), now))
+        TicketClock.objects.bulk_create(
+            clock_rows,
+            update_conflicts=True,
+            unique_fields=["ticket"],
+            update_fields=[f.name for f in TicketClock._meta.fields if f.name != "ticket"],
+        )
+        TicketStat.objects.bulk_create(
+            stat_rows,
+            update_conflicts=True,
+            unique_fields=["ticket"],
+            update_fields=[f.name for f in TicketStat._meta.fields if f.name != "ticket"],
+        )
+        if roll_up:
+            touched = []
+            for row in stat_rows:
+                after = tuple(getattr(row, column) for column in rollups.COLUMNS)
+                old = before.get(row.ticket_id)
+                if old != after:
+                    touched.append((row.opened_at, row.closed_at))
+                    if old is not None:
+                        touched.append(old[:2])
+            rollups.roll_up(rollups.days_of(touched))
     return clocks_by_id
 
 

@@ -24,7 +24,8 @@ def refresh_ticket(ticket_id):
 
 @shared_task(ignore_result=True)
 def refresh_tickets(ticket_ids):
-    """The tickets of one action that changed many (tickets.signals.tickets_changed)."""
+    """The tickets of one action that changed many (tickets.signals.tickets_changed), or
+    that a worker's task saved (sla.signals gathers them)."""
     for start in range(0, len(ticket_ids), BATCH):
         store.refresh(ticket_ids[start : start + BATCH])
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mailin.addresses import reply_address
 from mailin.models import InboundMessage
-from mailin.pipeline import process
+from mailin.pipeline import drain, process
 from mailin.store import store
 from tests.factories import MessageFactory, TicketFactory
 from tickets import actions
@@ -24,12 +24,15 @@ def _roomy_limits(settings):
 # A reply on the signed address, posted: the row (locked), the duplicate key, the reply
 # address's ticket (with customer and department), add_reply's eight (the customer's row
 # lock and flood check, the ticket's lock, the post, the staff to notify, the notification
-# rows, the status event, the ticket), the row's outcome; and eight savepoints, which keep a
+# rows, the status event, the ticket), the row's outcome; and six savepoints, which keep a
 # failure from leaving anything half-written.
-REPLY_QUERIES = 20
+REPLY_QUERIES = 18
 # A new ticket by email: the same frame, with the departments, the customer and
 # open_ticket's writes instead of the reply's.
-NEW_TICKET_QUERIES = 21
+NEW_TICKET_QUERIES = 19
+# A worker's chunk (pipeline.drain) adds to its messages' own queries the claims (the
+# second finds none left) and the mark of the claimed rows, each claim in a savepoint.
+CHUNK_QUERIES = 7
 
 
 def grow(alice, ticket, sam, size):
@@ -50,6 +53,11 @@ def processed_queries(raw, monkeypatch):
         process(row.pk)
     row.refresh_from_db()
     return row, len(queries)
+
+
+def stored(raw, monkeypatch):
+    monkeypatch.setattr("mailin.store.process_later", lambda ids: None)
+    return store(raw, source="pipe")[0]
 
 
 def reply(ticket, n):
@@ -84,3 +92,20 @@ def test_a_new_ticket_costs_the_same_queries_with_little_and_more_data(
     row, count = processed_queries(new_ticket(size), monkeypatch)
     assert row.state == InboundMessage.State.NEW_TICKET
     assert count == NEW_TICKET_QUERIES
+
+
+@pytest.mark.parametrize("size", [0, 40])
+def test_a_chunk_costs_the_same_queries_a_message_with_little_and_more_data(
+    size, alice, ticket, sam, monkeypatch
+):
+    """A worker's chunk (pipeline.drain): each message costs what it costs alone. The first
+    reply moves the ticket to Customer-Reply (a status event), the others leave it."""
+    grow(alice, ticket, sam, size)
+    InboundMessage.objects.update(state=InboundMessage.State.IGNORED)
+    rows = [stored(reply(ticket, f"{size}-{n}"), monkeypatch) for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        assert drain(chunk=10, seconds=60) == 5
+    assert {row.state for row in InboundMessage.objects.filter(pk__in=[r.pk for r in rows])} == {
+        InboundMessage.State.POSTED
+    }
+    assert len(queries) == REPLY_QUERIES + 4 * (REPLY_QUERIES - 1) + CHUNK_QUERIES
