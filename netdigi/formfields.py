@@ -11,6 +11,7 @@ every app may use it. (django-crispy-forms was measured against it and dropped: 
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
@@ -71,9 +72,7 @@ class PlainSelect(forms.Select):
     their selects. Choices in groups are left to Django's template."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # iter(): list() of the choices themselves would ask a model field's choices for
-        # their length first, which is a COUNT query of its own.
-        choices = list(iter(self.choices))
+        choices = self._choice_list()
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         wanted = self.format_value(value)
@@ -89,3 +88,13 @@ class PlainSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, attrs)),
             format_html_join("\n", '<option value="{}"{}>{}</option>', options),
         )
+
+    def _choice_list(self):
+        if isinstance(self.choices, ModelChoiceIterator):
+            # A model field's choices in one ordinary query: Django's own iteration reads
+            # them through a server-side cursor (on PostgreSQL, a cursor declared, fetched
+            # and closed: three round trips for a handful of rows).
+            field = self.choices.field
+            rows = [self.choices.choice(obj) for obj in list(field.queryset)]
+            return [("", field.empty_label), *rows] if field.empty_label is not None else rows
+        return list(self.choices)

@@ -8,6 +8,13 @@ DEMO_TOTP_SECRET = "NETDIGIDEMOTOTPSECRET234"  # noqa: S105 (documented demo sec
 DEMO_DEVICE_NAME = "Demo authenticator"
 
 
+def demo_code() -> str:
+    """The demo authenticator's current code, for the scripted logins of the benchmarks."""
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(DEMO_TOTP_SECRET)):06d}"
+
+
 def enrol_demo_authenticator(user):
     """Give `user` the demo authenticator app (kept as it is when already there)."""
     # Imported here: the secret above is read by tools that run without Django set up
