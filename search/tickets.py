@@ -10,9 +10,15 @@ tickets and never an internal note.
 A hit is a message (its date) or a ticket subject (the ticket's last activity). How the
 newest hits are read depends on how common the words are, as PostgreSQL estimates it:
 
-- rare words: every match, from the GIN index, sorted (a few thousand rows at most);
+- rare words: every match, from the GIN index, sorted;
 - common words: the newest rows in date order, each tested against its stored vector,
-  until a page is full, and never more than WALK rows. Words that are each common but
+  until a page is full, and never more than WALK rows.
+
+Reading every match costs about as many rows as there are matches; reading newest first
+costs about HITS rows for each match's share of the table (HITS x rows / matches). The
+second is cheaper once the matches outnumber sqrt(HITS x rows): a few thousand in a table
+of a few hundred thousand rows, fifteen thousand in four million, so the threshold follows
+the table's size. Words that are each common but
   rarely together cannot make a search read the whole table: past WALK rows the page
   offers "older results" from where the reading stopped.
 
@@ -22,6 +28,7 @@ hit shown (keyset paging: no OFFSET over a million rows).
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,9 +65,8 @@ TICKET_NUMBER = re.compile(r"^#?\s*(\d{6,12})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Hits read per kind for one page of results; tickets shown per page.
 HITS = 60
-# Words PostgreSQL expects in more rows than this are read newest first, at most WALK
-# rows of each table per page (see the module's docstring).
-COMMON = 50_000
+# Words PostgreSQL expects in more rows than common_from() are read newest first, at most
+# WALK rows of each table per page (see the module's docstring).
 WALK = 10_000
 PER_PAGE = 25
 CUSTOMERS = 5
@@ -199,30 +205,43 @@ def _filters(
 
 
 def estimates(text):
-    """How many messages and subjects PostgreSQL expects to match `text` (its statistics
-    of the stored vectors; planning only, nothing is read)."""
+    """((messages, subjects) PostgreSQL expects to match `text`, (messages, tickets) in
+    the tables): its statistics, planning only, nothing is read."""
     sql = f"""
         EXPLAIN (FORMAT JSON)
         SELECT 1 FROM tickets_message m WHERE {MESSAGE_VECTOR} @@ {QUERY}
         UNION ALL SELECT 1 FROM tickets_ticket t WHERE {SUBJECT_VECTOR} @@ {QUERY}
+        UNION ALL SELECT 1 FROM tickets_message
+        UNION ALL SELECT 1 FROM tickets_ticket
     """  # noqa: S608 (constants only; the query is a parameter)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"q": text})
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
+    # Each table's scan by its alias: m and t match the words, the table's own name is all
+    # of it (the top scan node of each; its index scans below it have no alias).
     rows = {}
 
     def scans(node):
-        relation = node.get("Relation Name")
-        if relation and relation not in rows:
-            rows[relation] = node["Plan Rows"]
+        alias = node.get("Alias")
+        if alias and alias not in rows:
+            rows[alias] = node["Plan Rows"]
         for child in node.get("Plans", []):
             scans(child)
 
     scans(plan[0]["Plan"])
     # A side PostgreSQL proves empty (a query of stop words only) matches nothing.
-    return rows.get("tickets_message", 0), rows.get("tickets_ticket", 0)
+    return (rows.get("m", 0), rows.get("t", 0)), (
+        rows.get("tickets_message", 0),
+        rows.get("tickets_ticket", 0),
+    )
+
+
+def common_from(rows):
+    """The estimated matches past which a word is read newest first in a table of `rows`
+    (the module's docstring)."""
+    return math.sqrt(HITS * rows)
 
 
 def hits_sql(text, *, customer=None, common=(False, False), **scope):
@@ -278,7 +297,10 @@ def _postgresql_hits(text, **scope):
         # tickets, never newest first across everyone's messages.
         common = (False, False)
     else:
-        common = tuple(estimate > COMMON for estimate in estimates(text))
+        matches, rows = estimates(text)
+        common = tuple(
+            found > common_from(total) for found, total in zip(matches, rows, strict=True)
+        )
     sql, params = hits_sql(text, common=common, **scope)
     with connection.cursor() as cursor:
         cursor.execute(QUICK + sql, params)

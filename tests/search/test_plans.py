@@ -14,6 +14,7 @@ from kb import search as kb_search
 from search import tickets as ticket_search
 from tests.factories import MessageFactory, TicketFactory
 from tests.kb.conftest import make_article
+from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +68,17 @@ def test_a_common_word_is_read_newest_first_and_never_past_the_walk(tickets, tec
     assert params["walk"] == ticket_search.WALK
 
 
-def test_postgresql_estimates_how_common_a_word_is(alice, technical):
-    TicketFactory.create_batch(3, customer=alice, department=technical)
-    messages, subjects = ticket_search.estimates("website")
-    assert messages >= 0 and subjects >= 0
+def test_postgresql_estimates_how_common_a_word_is_and_how_large_the_tables_are(alice, technical):
+    for ticket in TicketFactory.create_batch(40, customer=alice, department=technical):
+        MessageFactory.create_batch(5, ticket=ticket, body="The website shows an error.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_message; ANALYZE tickets_ticket")
+    (messages, subjects), (message_rows, ticket_rows) = ticket_search.estimates("website")
+    assert message_rows == pytest.approx(Message.objects.count(), rel=0.2)
+    assert ticket_rows == pytest.approx(Ticket.objects.count(), rel=0.2)
+    assert messages > message_rows / 2
+    (rare, _subjects), _rows = ticket_search.estimates("kangaroo")
+    assert rare < messages / 10
 
 
 def test_an_email_is_found_through_the_unique_email_index(root, alice):
