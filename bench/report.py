@@ -149,6 +149,22 @@ def size_table(size, run):
             f"{latency.get('p95_s', 0):.3f} s ({latency['arrived']}/{latency['posts']} posts, "
             f"one every {latency['pause_s']} s).",
         ]
+    ingest = run.get("ingest")
+    if ingest and "error" in ingest:
+        lines += ["", f"Incoming email: not measured ({ingest['error']})."]
+    elif ingest:
+        rates = "; ".join(
+            f"{rate.get('per_second', 0):.1f} messages/s with {number} "
+            f"process{'es' if number != '1' else ''}"
+            for number, rate in ingest.get("workers", {"1": ingest["throughput"]}).items()
+        )
+        one = ingest["per_message"]
+        lines += [
+            "",
+            f"Incoming email, one Celery worker on both queues (bench/ingest.py, "
+            f"{ingest['throughput'].get('count', 0)} replies stored by the pipe's code): {rates}; "
+            f"{one['queries']} queries and {one['cpu_ms_median']:.1f} ms of CPU a message.",
+        ]
     return lines
 
 

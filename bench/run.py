@@ -396,14 +396,17 @@ def measure_email(args, env, sink, browsers, data, log):
 
 
 def measure_ingest(args, env, data, log_path):
-    """Incoming email with one Celery worker (bench/ingest.py): messages a second, and the
-    queries and CPU of one message."""
+    """Incoming email with one Celery worker (bench/ingest.py), of one process and of two
+    (as deploy/worker.sh runs it): messages a second, and the queries and CPU of one
+    message."""
     from tickets.models import Ticket
 
     twenty = Ticket.objects.select_related("customer", "department").get(pk=data["twenty_id"])
     with open(log_path, "w") as log:
         try:
-            return ingest.measure(twenty, count=args.ingest_count, env=env, log=log)
+            return ingest.measure(
+                twenty, count=args.ingest_count, env=env, log=log, processes=(1, 2)
+            )
         except Exception as error:  # recorded in the results, not hidden
             print(f"   ingest: failed: {error}")
             return {"error": f"{type(error).__name__}: {error}"}
