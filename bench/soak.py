@@ -459,6 +459,12 @@ def main():
 
 
 def report(r):
+    # Whether other work shared the machine: a load over the cores before the soak began.
+    shared = (
+        "other work was running on the machine too"
+        if r["machine"]["load_average_at_start"][0] > r["machine"]["cpus"]
+        else "nothing else was running: the load is the soak's own"
+    )
     e, p = r["emails"], r["posts"]
     m = r["machine"]
     failed = sum(int(f["Occurrences"]) for f in r["locust_failures"])
@@ -474,7 +480,7 @@ def report(r):
         "(transaction pooling), Redis and an S3 server (moto), all on this "
         f"{m['cpus']}-core machine with Locust itself. Load average at the start "
         f"{m['load_average_at_start']}, during {m['load_average_during']}, at the end "
-        f"{m['load_average_at_end']} (the machine is shared: other test runs were going on).",
+        f"{m['load_average_at_end']} ({shared}).",
         "",
         "| check | result |",
         "|---|---|",
