@@ -9,7 +9,7 @@ prints, as Markdown tables:
 2. the email throughput of one worker (the bench) and what the soak's workers did
    (bench/results/soak.json, `make soak`);
 3. from a database seeded by `manage.py seed_bench`: bytes per row of each table, its
-   indexes and TOAST, and the time of the staff search (a sequential scan) at that size;
+   indexes and TOAST, and the time of the queue's filter box (a sequential scan) at that size;
 4. the projection for --customers / --tickets / --messages with those bytes per row.
 """
 
@@ -111,7 +111,7 @@ def measure(url):
     attachment_size, attachments = cur.fetchone()
     cur.execute("SELECT pg_database_size(current_database())")
     database = cur.fetchone()[0]
-    # The staff queue's search box (tickets/staff_queries.py): subject or customer email
+    # The department queue's filter box (tickets/staff/queries.py): subject or customer email
     # containing the text, which no b-tree index serves.
     search = """SELECT t.id FROM tickets_ticket t JOIN accounts_user u ON u.id = t.customer_id
                 WHERE t.subject ILIKE %s OR u.email ILIKE %s ORDER BY t.id DESC LIMIT 26"""
