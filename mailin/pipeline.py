@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications import outbox
 from tickets import actions, throttle
 from tickets.models import Ticket
 
@@ -137,9 +138,11 @@ def drain(*, chunk, seconds):
         ids = claim(chunk)
         if not ids:
             break
-        for inbound_id in ids:
-            if process(inbound_id) is not None:
-                done += 1
+        # The staff emails of the chunk's posts go to the workers together, at its end.
+        with outbox.dispatched_together():
+            for inbound_id in ids:
+                if process(inbound_id) is not None:
+                    done += 1
     return done
 
 

@@ -1,7 +1,9 @@
 """Writing outbox rows in the caller's transaction; they are handed to the workers after
 commit (notifications.tasks.dispatch)."""
 
+import threading
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -72,5 +74,36 @@ def _write(rows: list[Notification]) -> list[Notification]:
     rows = Notification.objects.bulk_create(rows) if rows else []
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: dispatch(ids))
+        transaction.on_commit(lambda: _hand_over(ids))
     return rows
+
+
+# The rows committed inside dispatched_together() (None outside it).
+_together = threading.local()
+
+
+def _hand_over(ids):
+    gathered = getattr(_together, "ids", None)
+    if gathered is None:
+        dispatch(ids)
+    else:
+        gathered.extend(ids)
+
+
+@contextmanager
+def dispatched_together():
+    """The rows committed inside are handed to the workers together when it ends, in chunks
+    of NOTIFICATION_SEND_BATCH, instead of after each commit: for a loop of many events (a
+    worker processing a chunk of incoming email), one publish and one SMTP connection per
+    chunk of emails rather than per event. Rows whose hand-over is lost (the process dies
+    inside) stay pending and the periodic re-dispatch sends them."""
+    if getattr(_together, "ids", None) is not None:
+        yield
+        return
+    _together.ids = []
+    try:
+        yield
+    finally:
+        ids, _together.ids = _together.ids, None
+        if ids:
+            dispatch(ids)

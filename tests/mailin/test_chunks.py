@@ -13,6 +13,7 @@ from mailin.addresses import reply_address
 from mailin.models import InboundMessage
 from mailin.pipeline import claim, drain, process
 from mailin.store import store
+from notifications.models import Notification
 from tests.concurrency import in_threads
 from tests.factories import TicketFactory
 from tickets import actions
@@ -175,3 +176,23 @@ def test_parallel_chunks_and_own_tasks_process_each_message_once(alice, technica
     assert Message.objects.filter(ticket=ticket).count() == 24
     bodies = sorted(Message.objects.filter(ticket=ticket).values_list("body", flat=True))
     assert bodies == sorted(f"Reply number {n}." for n in range(24))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_emails_of_a_chunk_go_to_the_workers_together_at_its_end(
+    ticket, sam, monkeypatch
+):
+    handed = []
+    monkeypatch.setattr("notifications.outbox.dispatch", lambda ids: handed.append(list(ids)))
+    rows = stored(ticket, 5)
+    assert drain(chunk=3, seconds=60) == 5
+    # One hand-over per chunk (3 posts, then 2), each with every staff email of its posts.
+    emails = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(emails) == 5
+    assert handed == [emails[:3], emails[3:]]
+    # A message processed on its own hands its emails over after its commit.
+    handed.clear()
+    row, _ = store(reply(ticket, 99), source="pipe")
+    process(row.pk)
+    assert handed == [[Notification.objects.latest("pk").pk]]
+    assert states(rows) == [State.POSTED] * 5
