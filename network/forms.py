@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netdigi.formfields import BootstrapFormMixin
 
+from .actions import EDITABLE
 from .models import Incident
 
 
@@ -61,16 +62,7 @@ class IncidentForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = [
-            "kind",
-            "title",
-            "title_id",
-            "description",
-            "description_id",
-            "impact",
-            "starts_at",
-            "ends_at",
-        ]
+        fields = ["kind", *EDITABLE]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -240,3 +240,14 @@ def test_a_refused_admin_save_shows_its_error_by_the_field_and_keeps_the_ticket(
     assert ">None<" not in html and ">None<" not in page.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
+
+
+def test_the_admin_index_still_lists_the_apps_each_user_may_use(sam):
+    # The list of apps is built only where a page shows it (netdigi/admin_site.py).
+    staff_page = logged_in(sam).get(reverse("admin:index")).content.decode()
+    assert reverse("admin:tickets_ticket_changelist") in staff_page
+    assert reverse("admin:accounts_user_changelist") not in staff_page
+    superuser = StaffFactory(is_superuser=True)
+    superuser_page = logged_in(superuser).get(reverse("admin:index")).content.decode()
+    assert reverse("admin:accounts_user_changelist") in superuser_page
+    assert reverse("admin:tickets_ticket_changelist") in superuser_page
